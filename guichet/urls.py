@@ -1,3 +1,10 @@
+"""Back-office urls (namespace "guichet"): the agents' pages, and raw inbound review."""
+
+from django.urls import include, path
+
 app_name = "guichet"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("entrees/", include("guichet.channels.backoffice_urls")),
+    path("", include("guichet.backoffice.urls")),
+]

@@ -1,5 +1,6 @@
 """The Celery application: one broker for the whole house (filesystem by default, Redis in prod)."""
 
+import importlib
 import os
 
 from celery import Celery
@@ -20,6 +21,20 @@ def _ensure_filesystem_broker_folders() -> None:
             os.makedirs(options[key], exist_ok=True)
 
 
-@app.on_after_configure.connect
+def _collect_beat_schedules() -> None:
+    """Each room declares its periodic tasks in `<app>/schedule.py` as BEAT_SCHEDULE."""
+    from django.apps import apps
+    from django.utils.module_loading import module_has_submodule
+
+    schedule = dict(app.conf.beat_schedule or {})
+    for config in apps.get_app_configs():
+        if module_has_submodule(config.module, "schedule"):
+            module = importlib.import_module(f"{config.name}.schedule")
+            schedule.update(getattr(module, "BEAT_SCHEDULE", {}))
+    app.conf.beat_schedule = schedule
+
+
+@app.on_after_finalize.connect
 def _prepare(sender, **kwargs):
     _ensure_filesystem_broker_folders()
+    _collect_beat_schedules()

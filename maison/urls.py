@@ -23,6 +23,7 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("api/v1/", include("maison.api_urls")),
     path("anymail/", include("anymail.urls")),
+    path("webhooks/twilio/", include("guichet.webhook_urls")),
     path("guichet/", include("guichet.urls")),
     path("usagers/", include("crm.urls")),
     path("cockpit/", include("cockpit.urls")),

@@ -61,3 +61,57 @@ def admin_user(db, django_user_model):
 def on_commit(django_capture_on_commit_callbacks):
     """Run the after-commit callbacks (task scheduling, live events) of a block."""
     return django_capture_on_commit_callbacks
+
+
+# --- Headless Chromium ------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import CHROMIUM_ARGS, chromium_path, require_browser_tools
+
+    require_browser_tools()
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=chromium_path(),
+                                              args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def phone_page(browser):
+    """A page in a 360 px phone viewport."""
+    from tests.browser import PHONE
+
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def laptop_page(browser):
+    from tests.browser import LAPTOP
+
+    context = browser.new_context(**LAPTOP)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def login(live_server):
+    """Log a page in through the real login form: login(page, user)."""
+
+    def _login(page, user, password="motdepasse-demo"):
+        page.goto(f"{live_server.url}/connexion/")
+        page.fill("#id_username", user.get_username())
+        page.fill("#id_password", password)
+        page.click("button[type=submit]")
+        page.wait_for_load_state()
+        return page
+
+    return _login

@@ -1,0 +1,3 @@
+"""Agent back office urls."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Raw inbound review for agents (owned by the channels work)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Twilio webhooks (voice, SMS, status)."""
+
+urlpatterns: list = []
