@@ -1,3 +1,11 @@
+"""The cockpit's doors (namespace "cockpit")."""
+
+from django.urls import path
+
+from . import views
+
 app_name = "cockpit"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.home, name="home"),
+]
