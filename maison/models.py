@@ -17,7 +17,7 @@ class Commune(models.Model):
     mairie_address = models.CharField(_("adresse de la mairie"), max_length=200, blank=True)
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["slug"]  # accent-free, so "Bénerville" sorts before "Blonville" everywhere
         verbose_name = _("commune")
         verbose_name_plural = _("communes")
 

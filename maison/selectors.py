@@ -9,7 +9,7 @@ from .models import Commune, Street, SubTheme, Theme
 
 
 def communes() -> QuerySet[Commune]:
-    return Commune.objects.order_by("name")
+    return Commune.objects.order_by("slug")
 
 
 def themes(active_only: bool = True) -> QuerySet[Theme]:
