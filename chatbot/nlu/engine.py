@@ -40,7 +40,7 @@ DEFAULT_THRESHOLD = 0.35
 DEFAULT_MARGIN = 0.12
 DEFAULT_TEMPERATURE = 0.045
 # Weights of the three similarities (word centroid, char centroid, nearest word neighbour).
-DEFAULT_WEIGHTS = (0.30, 0.40, 0.30)
+DEFAULT_WEIGHTS = (0.25, 0.50, 0.25)
 CHAR_NGRAMS = (3, 4, 5)
 # Features found in more than this share of phrases are too common to find neighbours with;
 # skipping them keeps the neighbour search fast and barely changes similarities.
@@ -185,6 +185,7 @@ class Engine:
         extractor = EntityExtractor(gazetteer, known_words=_frequent_words(phrases))
         return cls(
             classes=classes, featurizer=featurizer, word_space=word_space, char_space=char_space,
+
             doc_labels=labels, extractor=extractor, threshold=threshold, margin=margin,
             temperature=temperature, weights=weights,
         )
@@ -201,8 +202,10 @@ class Engine:
         word_c = self.word_space.centroid_similarities(word_vec)
         char_c = self.char_space.centroid_similarities(char_vec)
         knn = self.word_space.neighbour_similarities(word_vec, self.doc_labels, len(self.classes))
-        return [w_cent * a + w_char * b + w_knn * c for a, b, c in zip(word_c, char_c, knn,
-                                                                       strict=True)]
+        return [
+            w_cent * a + w_char * b + w_knn * c
+            for a, b, c in zip(word_c, char_c, knn, strict=True)
+        ]
 
     def probabilities(self, text: str) -> list[tuple[str, float]]:
         """(class, calibrated probability), best first; NULL_CLASS included."""
