@@ -57,8 +57,9 @@ def audit(page, *, exclude_rules: tuple[str, ...] = ()) -> list[dict]:
         """async ([tags, disabled]) => {
             const rules = Object.fromEntries(disabled.map(id => [id, {enabled: false}]));
             const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}, rules});
-            return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-                                           nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}));
+            return r.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}));
         }""",
         [WCAG_TAGS, list(exclude_rules)],
     )

@@ -106,7 +106,7 @@ def laptop_page(browser):
 def login(live_server):
     """Log a page in through the real login form: login(page, user)."""
 
-    def _login(page, user, password="motdepasse-demo"):
+    def _login(page, user, password="motdepasse-demo"):  # noqa: S107 — the fixtures' password
         page.goto(f"{live_server.url}/connexion/")
         page.fill("#id_username", user.get_username())
         page.fill("#id_password", password)
