@@ -247,6 +247,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ChannelEnum": "guichet.models.Channel",
+        "IntakeChannelEnum": "guichet.api.API_CHANNEL_CHOICES",
+        "ReplyChannelEnum": "guichet.api.REPLY_CHANNEL_CHOICES",
+        "UsagerCategoryEnum": "crm.models.Category",
+    },
 }
 
 # --- Security (production) --------------------------------------------------------------------
