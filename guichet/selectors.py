@@ -1,0 +1,439 @@
+"""Reads on tickets for the back office and the API: tuned queries, no writes.
+
+Every query here is meant to answer within 100 ms with a million tickets in PostgreSQL; the
+indexes that make it so are created by guichet/migrations/0002_backoffice_indexes.py. On SQLite
+(the embedded default) full-text and trigram searches fall back to `icontains`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+from rapidfuzz import fuzz, utils
+
+from crm import services as crm_services
+from crm.models import ContactPoint, Usager
+from maison import roles
+
+from .models import (
+    DONE_STATUSES,
+    OPEN_STATUSES,
+    KnowledgeArticle,
+    Message,
+    Status,
+    Ticket,
+    TicketEvent,
+)
+from .services import parse_reference
+
+SCOPES = ("mine", "team", "all")
+# Counts past this are shown as "10 000+": an exact count of a million rows costs more than
+# it tells an agent, who narrows the filters instead.
+COUNT_CAP = 10_000
+SEARCH_LIMIT = 200
+FTS_CONFIG = "french"
+
+ORDERINGS = {
+    "created": ("created_at", "id"),
+    "-created": ("-created_at", "-id"),
+    "due": (F("due_at").asc(nulls_last=True), "id"),
+    "-due": (F("due_at").desc(nulls_last=True), "-id"),
+    "priority": ("priority", "-created_at", "-id"),
+    "-priority": ("-priority", "-created_at", "-id"),
+    "updated": ("updated_at", "id"),
+    "-updated": ("-updated_at", "-id"),
+}
+DEFAULT_ORDERING = "-created"
+FILTER_KEYS = {"status", "theme", "subtheme", "commune", "channel", "nature", "priority", "queue",
+               "assignee", "overdue", "created_from", "created_to", "unassigned"}
+# Status filter groups, besides a single status value.
+STATUS_GROUPS = {"open": OPEN_STATUSES, "done": DONE_STATUSES}
+
+LIST_RELATED = ("usager", "theme", "subtheme", "commune", "assignee", "queue")
+
+
+def is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+# --- The queue ---------------------------------------------------------------------------------
+
+def ticket_queue(*, user, scope: str = "mine", filters: dict | None = None,
+                 ordering: str = DEFAULT_ORDERING) -> QuerySet[Ticket]:
+    """The tickets an agent works on: theirs, their team's, or all, filtered and sorted.
+
+    `filters` keys: status ("open", "done", a status value, or empty for any), theme,
+    subtheme, commune, channel, nature, priority, queue, assignee (ids or instances),
+    unassigned, overdue (bools), created_from / created_to (dates, inclusive).
+    """
+    if not roles.handles_tickets(user):
+        return Ticket.objects.none()
+    tickets = _scoped(Ticket.objects.all(), user=user, scope=scope)
+    tickets = apply_filters(tickets, filters or {})
+    return tickets.select_related(*LIST_RELATED).order_by(*_ordering(ordering))
+
+
+def _scoped(tickets: QuerySet[Ticket], *, user, scope: str) -> QuerySet[Ticket]:
+    if scope not in SCOPES:
+        raise ValueError(f"unknown scope {scope!r}")
+    if scope == "mine":
+        return tickets.filter(assignee=user)
+    if scope == "team":
+        queue_ids = team_queue_ids(user)
+        # An agent outside every queue works for the whole service.
+        return tickets.filter(queue_id__in=queue_ids) if queue_ids else tickets
+    return tickets
+
+
+def team_queue_ids(user) -> list[int]:
+    cached = getattr(user, "_mds_queue_ids", None)
+    if cached is None:
+        cached = list(user.queues.values_list("id", flat=True))
+        user._mds_queue_ids = cached
+    return cached
+
+
+def apply_filters(tickets: QuerySet[Ticket], filters: dict[str, Any]) -> QuerySet[Ticket]:
+    unknown = set(filters) - FILTER_KEYS
+    if unknown:
+        raise TypeError(f"unknown ticket filters: {', '.join(sorted(unknown))}")
+    values = {key: value for key, value in filters.items() if value not in (None, "", [], ())}
+    status = values.pop("status", None)
+    if status in STATUS_GROUPS:
+        tickets = tickets.filter(status__in=STATUS_GROUPS[status])
+    elif status:
+        tickets = tickets.filter(status=status)
+    for key in ("theme", "subtheme", "commune", "queue", "assignee"):
+        if key in values:
+            tickets = tickets.filter(**{f"{key}_id": _pk(values[key])})
+    for key in ("channel", "nature", "priority"):
+        if key in values:
+            tickets = tickets.filter(**{key: values[key]})
+    if values.get("unassigned"):
+        tickets = tickets.filter(assignee__isnull=True)
+    if values.get("overdue"):
+        tickets = tickets.filter(overdue_q())
+    if "created_from" in values:
+        tickets = tickets.filter(created_at__gte=_start_of(values["created_from"]))
+    if "created_to" in values:
+        tickets = tickets.filter(created_at__lt=_start_of(values["created_to"]) + timedelta(days=1))
+    return tickets
+
+
+def overdue_q(now: datetime | None = None) -> Q:
+    """Open and past the committed deadline (the deadline is already in business time)."""
+    return Q(status__in=OPEN_STATUSES, due_at__lt=now or timezone.now())
+
+
+def _pk(value) -> int:
+    return getattr(value, "pk", value)
+
+
+def _start_of(day: date | datetime) -> datetime:
+    if isinstance(day, datetime):
+        return day
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _ordering(ordering: str) -> tuple:
+    return ORDERINGS.get(ordering or DEFAULT_ORDERING, ORDERINGS[DEFAULT_ORDERING])
+
+
+@dataclass(frozen=True)
+class CappedCount:
+    """A count that stops at COUNT_CAP: "10 000+" is all an agent needs past that."""
+
+    value: int
+    capped: bool
+
+    def __str__(self) -> str:
+        from django.contrib.humanize.templatetags.humanize import intcomma
+
+        return f"{intcomma(self.value)}+" if self.capped else intcomma(self.value)
+
+    def __int__(self) -> int:
+        return self.value
+
+
+def capped_count(tickets: QuerySet, cap: int = COUNT_CAP) -> CappedCount:
+    found = tickets.order_by()[: cap + 1].count()
+    return CappedCount(min(found, cap), found > cap)
+
+
+def queue_counts(*, user, filters: dict | None = None) -> dict[str, CappedCount]:
+    """The number on each tab (mine, team, all) under the same filters."""
+    if not roles.handles_tickets(user):
+        return {scope: CappedCount(0, False) for scope in SCOPES}
+    return {scope: capped_count(apply_filters(_scoped(Ticket.objects.all(), user=user,
+                                                      scope=scope), filters or {}))
+            for scope in SCOPES}
+
+
+def overdue_tickets(*, now: datetime | None = None) -> QuerySet[Ticket]:
+    """Open tickets past their deadline, the most late first."""
+    return (Ticket.objects.filter(overdue_q(now)).select_related(*LIST_RELATED)
+            .order_by("due_at", "id"))
+
+
+# --- Search ------------------------------------------------------------------------------------
+
+PHONE_CHARS_RE = re.compile(r"^[\d\s.+()\-/]+$")
+DIGITS_RE = re.compile(r"\d")
+
+
+@dataclass(frozen=True)
+class SearchTerms:
+    """What an agent typed, understood: a reference, a ticket number, an email, a phone
+    number (full or partial) or words (names and text)."""
+
+    kind: str  # "reference" | "number" | "email" | "partial_email" | "phone" | "partial_phone"
+    # | "text" | "empty"
+    value: str
+
+
+def understand_query(query: str) -> SearchTerms:
+    text = " ".join((query or "").split())[:200]
+    if not text:
+        return SearchTerms("empty", "")
+    reference = parse_reference(text)
+    if reference:
+        return SearchTerms("reference", reference)
+    if "@" in text and " " not in text:
+        try:
+            return SearchTerms("email", crm_services.normalize_email(text))
+        except ValidationError:
+            return SearchTerms("partial_email", text.lower())
+    if PHONE_CHARS_RE.match(text):
+        digits = "".join(DIGITS_RE.findall(text))
+        if len(digits) <= 7 and text.strip("0123456789") == "":
+            return SearchTerms("number", str(int(digits)))  # a ticket number typed alone
+        try:
+            return SearchTerms("phone", crm_services.normalize_phone(text))
+        except ValidationError:
+            return SearchTerms("partial_phone", digits)
+    return SearchTerms("text", text)
+
+
+def search_tickets(query: str, *, user, limit: int = SEARCH_LIMIT) -> QuerySet[Ticket]:
+    """Tickets matching a reference, a usager's name, email or phone, or words of the request.
+
+    Exact identifiers (reference, email, phone) use unique indexes; words use PostgreSQL
+    full-text search (French) on subjects and messages and trigram indexes on names. Results
+    are the most recent `limit` matches.
+    """
+    if not roles.handles_tickets(user):
+        return Ticket.objects.none()
+    terms = understand_query(query)
+    base = Ticket.objects.select_related(*LIST_RELATED).order_by("-created_at", "-id")
+    if terms.kind == "empty":
+        return base.none()
+    if terms.kind == "reference":
+        return base.filter(reference=terms.value)
+    if terms.kind == "number":
+        return base.filter(pk=int(terms.value))
+    if terms.kind in ("email", "phone", "partial_email", "partial_phone"):
+        usager_ids = _usagers_by_contact(terms)
+        return base.filter(usager_id__in=usager_ids) if usager_ids else base.none()
+    ids = set(_ticket_ids_by_text(terms.value, limit))
+    usager_ids = list(usagers_by_name(terms.value).values_list("id", flat=True)[:limit])
+    if usager_ids:
+        ids.update(Ticket.objects.filter(usager_id__in=usager_ids).order_by("-created_at")
+                   .values_list("id", flat=True)[:limit])
+    return base.filter(pk__in=ids) if ids else base.none()
+
+
+def _usagers_by_contact(terms: SearchTerms, limit: int = 50) -> list[int]:
+    points = ContactPoint.objects.all()
+    if terms.kind == "email":
+        points = points.filter(kind=ContactPoint.Kind.EMAIL, value=terms.value)
+    elif terms.kind == "phone":
+        points = points.filter(kind=ContactPoint.Kind.PHONE, value=terms.value)
+    elif terms.kind == "partial_email":
+        if len(terms.value) < 3:
+            return []
+        # Emails are stored lower-cased: a plain LIKE uses the trigram index.
+        points = points.filter(kind=ContactPoint.Kind.EMAIL, value__contains=terms.value)
+    else:
+        digits = terms.value.lstrip("0")  # "06 12 34" is stored as +33612 34…
+        if len(digits) < 4:
+            return []
+        points = points.filter(kind=ContactPoint.Kind.PHONE, value__contains=digits)
+    return list(points.values_list("usager_id", flat=True)[:limit])
+
+
+WORD_RE = re.compile(r"[\w’'\-]+", re.UNICODE)
+
+
+def usagers_by_name(text: str) -> QuerySet[Usager]:
+    """Usagers whose first name, last name or organisation contain every word typed."""
+    words = [word for word in WORD_RE.findall(text) if len(word) >= 2][:4]
+    long_words = [word for word in words if len(word) >= 3] or words
+    if not long_words:
+        return Usager.objects.none()
+    usagers = Usager.objects.filter(erased_at__isnull=True)
+    for word in long_words:
+        usagers = usagers.filter(Q(last_name__icontains=word) | Q(first_name__icontains=word)
+                                 | Q(organisation__icontains=word))
+    return usagers.order_by("-last_contact_at", "-id")
+
+
+def _ticket_ids_by_text(text: str, limit: int) -> list[int]:
+    if is_postgres():
+        from django.contrib.postgres.search import SearchQuery, SearchVector
+
+        query = SearchQuery(text, config=FTS_CONFIG, search_type="websearch")
+        in_subject = (Ticket.objects.annotate(fts=SearchVector("subject", config=FTS_CONFIG))
+                      .filter(fts=query).order_by("-created_at").values_list("id", flat=True))
+        in_messages = (Message.objects.annotate(fts=SearchVector("body", config=FTS_CONFIG))
+                       .filter(fts=query).order_by("-created_at")
+                       .values_list("ticket_id", flat=True))
+    else:
+        in_subject = (Ticket.objects.filter(subject__icontains=text).order_by("-created_at")
+                      .values_list("id", flat=True))
+        in_messages = (Message.objects.filter(body__icontains=text).order_by("-created_at")
+                       .values_list("ticket_id", flat=True))
+    ids = list(in_subject[:limit])
+    ids.extend(in_messages[:limit])
+    return ids
+
+
+def search_usagers(query: str, *, limit: int = 10) -> list[Usager]:
+    """Usagers for the counter's look-up: by email, phone (exact or partial) or name."""
+    terms = understand_query(query)
+    if terms.kind in ("empty", "reference", "number"):
+        return []
+    if terms.kind in ("email", "phone", "partial_email", "partial_phone"):
+        usagers = Usager.objects.filter(pk__in=_usagers_by_contact(terms, limit))
+    else:
+        usagers = usagers_by_name(terms.value)
+    open_tickets = Ticket.objects.filter(usager=OuterRef("pk"), status__in=OPEN_STATUSES)
+    return list(usagers.filter(merged_into__isnull=True, erased_at__isnull=True)
+                .select_related("commune")
+                .prefetch_related(Prefetch("contact_points",
+                                           queryset=ContactPoint.objects.order_by(
+                                               "kind", "-is_primary", "id")))
+                .annotate(has_open_ticket=Exists(open_tickets))
+                .order_by("-last_contact_at", "-id")[:limit])
+
+
+# --- One ticket --------------------------------------------------------------------------------
+
+def ticket_detail_queryset() -> QuerySet[Ticket]:
+    return Ticket.objects.select_related(
+        "usager", "usager__commune", "theme", "subtheme", "commune", "street", "queue",
+        "assignee", "duplicate_of", "follows")
+
+
+def ticket_detail(pk: int) -> Ticket:
+    """The ticket with everything its header shows; raises Ticket.DoesNotExist."""
+    return ticket_detail_queryset().get(pk=pk)
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    kind: str  # a Message.Direction value, or "event"
+    at: datetime
+    message: Message | None = None
+    event: TicketEvent | None = None
+
+    @property
+    def key(self) -> str:
+        return f"message-{self.message.pk}" if self.message else f"event-{self.event.pk}"
+
+
+def ticket_timeline(ticket: Ticket) -> list[TimelineItem]:
+    """Messages in and out, notes, calls (with their attachments) and the audit trail,
+    merged in chronological order."""
+    messages = (ticket.messages.select_related("author_user", "author_usager")
+                .prefetch_related("attachments").order_by("created_at", "id"))
+    items = [TimelineItem(kind=message.direction, at=message.created_at, message=message)
+             for message in messages]
+    events = ticket.events.select_related("actor").order_by("created_at", "id")
+    items.extend(TimelineItem(kind="event", at=event.created_at, event=event)
+                 for event in events)
+    # Same instant: the audit event (e.g. "created") before the message it accompanies.
+    return sorted(items, key=lambda item: (item.at, item.message is not None,
+                                           (item.message or item.event).pk))
+
+
+def first_message_text(ticket: Ticket) -> str:
+    return (ticket.messages.filter(direction__in=[Message.Direction.IN, Message.Direction.CALL])
+            .order_by("created_at", "id").values_list("body", flat=True).first() or "")
+
+
+def suggested_articles(ticket: Ticket, limit: int = 5, *,
+                       text: str | None = None) -> list[KnowledgeArticle]:
+    """Published articles for this ticket: its sub-theme first, then its theme, then the
+    articles whose title and keywords resemble the request."""
+    if text is None:
+        text = first_message_text(ticket)
+    wanted = utils.default_process(f"{ticket.subject} {text[:600]}")
+    scored = []
+    articles = (KnowledgeArticle.objects.filter(published=True)
+                .select_related("theme", "subtheme")[:1000])
+    for article in articles:
+        similarity = fuzz.token_set_ratio(
+            wanted, utils.default_process(f"{article.title} {article.keywords}")) if wanted else 0
+        if ticket.subtheme_id and article.subtheme_id == ticket.subtheme_id:
+            rank = 2
+        elif ticket.theme_id and article.theme_id == ticket.theme_id:
+            rank = 1
+        else:
+            rank = 0
+        if rank or similarity >= 60:
+            scored.append((rank, similarity, article))
+    scored.sort(key=lambda row: (-row[0], -row[1], row[2].title))
+    return [article for _rank, _score, article in scored[:limit]]
+
+
+# --- Knowledge base ----------------------------------------------------------------------------
+
+def knowledge_articles(*, query: str = "", theme=None, include_drafts: bool = False):
+    articles = KnowledgeArticle.objects.select_related("theme", "subtheme", "updated_by")
+    if not include_drafts:
+        articles = articles.filter(published=True)
+    if theme:
+        articles = articles.filter(theme_id=_pk(theme))
+    for word in WORD_RE.findall(query or "")[:6]:
+        articles = articles.filter(Q(title__icontains=word) | Q(keywords__icontains=word)
+                                   | Q(body__icontains=word))
+    return articles.order_by("theme__position", "title")
+
+
+# --- Agents ------------------------------------------------------------------------------------
+
+def ticket_handlers():
+    """The people a ticket can be assigned to: active agents, supervisors and admins."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(is_active=True)
+    return (users.filter(Q(is_superuser=True)
+                         | Q(groups__name__in=[roles.AGENT, roles.SUPERVISEUR, roles.ADMIN]))
+            .distinct().order_by("first_name", "last_name", "username"))
+
+
+def status_counts() -> dict[str, int]:
+    """Open tickets per status (small: uses the open-tickets index)."""
+    from django.db.models import Count
+
+    rows = (Ticket.objects.filter(status__in=OPEN_STATUSES).values("status")
+            .annotate(n=Count("id")).order_by())
+    counts = {status: 0 for status in OPEN_STATUSES}
+    counts.update({row["status"]: row["n"] for row in rows})
+    return counts
+
+
+__all__ = [
+    "COUNT_CAP", "ORDERINGS", "SCOPES", "CappedCount", "SearchTerms", "TimelineItem",
+    "Status", "apply_filters", "capped_count", "first_message_text", "knowledge_articles",
+    "overdue_q", "overdue_tickets", "queue_counts", "search_tickets", "search_usagers",
+    "status_counts", "suggested_articles", "ticket_detail", "ticket_detail_queryset",
+    "ticket_handlers", "ticket_queue", "ticket_timeline", "understand_query", "usagers_by_name",
+]
