@@ -6,6 +6,7 @@ REDIS_URL, DJANGO_SECRET_KEY, the ESP and Twilio credentials (see docker-compose
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -107,6 +108,11 @@ IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.post
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+if TESTING and REDIS_URL and env.str("PYTEST_XDIST_WORKER", default=""):
+    # Parallel test processes each get their own Redis database, so that clearing the cache
+    # or a rate limit in one never touches another: worker gwN uses database 10 + N.
+    _worker = int(env.str("PYTEST_XDIST_WORKER").removeprefix("gw") or 0)
+    REDIS_URL = urlsplit(REDIS_URL)._replace(path=f"/{10 + _worker}").geturl()
 
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -289,3 +295,42 @@ MDS_BUSINESS_HOURS = {
 }
 MDS_SCHOOL_HOLIDAY_ZONE = "C"
 MDS_PUBLIC_HOLIDAYS_COUNTRY = "FR"
+
+# --- Surveys ---
+# After a ticket is resolved or closed, its survey becomes due after this delay, then goes out
+# within the sending window only (Europe/Paris, never on Sundays or public holidays).
+SURVEYS_DELAY_AFTER_RESOLUTION_MINUTES = env.int("MDS_SURVEYS_DELAY_MINUTES", default=120)
+SURVEYS_SENDING_HOURS = (env.str("MDS_SURVEYS_SENDING_START", default="09:00"),
+                         env.str("MDS_SURVEYS_SENDING_END", default="19:00"))
+SURVEYS_SENDING_WEEKDAYS = [0, 1, 2, 3, 4, 5]  # Monday to Saturday
+# At most one survey per usager over this period (days), whatever the number of requests.
+SURVEYS_PER_USAGER_PERIOD_DAYS = env.int("MDS_SURVEYS_PER_USAGER_DAYS", default=30)
+SURVEYS_TOKEN_LIFETIME_DAYS = env.int("MDS_SURVEYS_TOKEN_DAYS", default=14)
+# One reminder this many days after sending when still unanswered; 0: no reminder.
+SURVEYS_REMINDER_AFTER_DAYS = env.int("MDS_SURVEYS_REMINDER_DAYS", default=0)
+# A survey that could not go out this many days after it fell due is dropped (too late to ask).
+SURVEYS_MAX_LATENESS_DAYS = env.int("MDS_SURVEYS_MAX_LATENESS_DAYS", default=7)
+# A claimed survey whose sender vanished (worker killed) is taken again after this lease.
+SURVEYS_CLAIM_LEASE_SECONDS = env.int("MDS_SURVEYS_CLAIM_LEASE_SECONDS", default=600)
+SURVEYS_BATCH_SIZE = env.int("MDS_SURVEYS_BATCH_SIZE", default=200)
+SURVEYS_PARALLEL_TASKS = env.int("MDS_SURVEYS_PARALLEL_TASKS", default=4)
+# Tickets resolved slightly before the watermark are scanned again (late commits); idempotent.
+SURVEYS_PLANNING_OVERLAP_MINUTES = env.int("MDS_SURVEYS_PLANNING_OVERLAP_MINUTES", default=15)
+# Answer links are derived from this key (HMAC); only their hash is stored.
+SURVEYS_TOKEN_KEY = env.str("MDS_SURVEYS_TOKEN_KEY", default=SECRET_KEY)
+# Fault injection for the worker tests only (dotted path called after a claim); empty in production.
+SURVEYS_FAULT_HOOK = env.str("MDS_SURVEYS_FAULT_HOOK", default="")
+
+# --- CRM ---------------------------------------------------------------------------------------
+# Signed links to the public preference page (in every message we send) expire after this.
+MDS_PREFERENCES_LINK_DAYS = env.int("MDS_PREFERENCES_LINK_DAYS", default=90)
+# RGPD retention: usagers without any contact for this long are anonymised by a nightly task.
+MDS_RETENTION_INACTIVE_YEARS = env.int("MDS_RETENTION_INACTIVE_YEARS", default=3)
+MDS_RETENTION_BATCH = env.int("MDS_RETENTION_BATCH", default=500)
+# Campaign sending: throttled to protect the ESP/SMS quotas and our sender reputation.
+MDS_CAMPAIGN_RATE_PER_SECOND = env.float("MDS_CAMPAIGN_RATE_PER_SECOND", default=10.0)
+MDS_CAMPAIGN_BATCH_SIZE = env.int("MDS_CAMPAIGN_BATCH_SIZE", default=200)
+# A delivery claimed this long ago without a result is reported failed, never sent twice.
+MDS_CAMPAIGN_STALE_MINUTES = env.int("MDS_CAMPAIGN_STALE_MINUTES", default=30)
+# Probable duplicates at or above this score (0-100) are proposed to supervisors.
+MDS_DUPLICATE_MIN_SCORE = env.int("MDS_DUPLICATE_MIN_SCORE", default=55)

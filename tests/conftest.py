@@ -7,8 +7,12 @@ from maison import calendar, roles
 
 
 @pytest.fixture(autouse=True)
-def _fresh_calendar_cache():
+def _fresh_caches():
+    """Each test starts with empty caches: rate limits and cached calendars never leak."""
+    from django.core.cache import cache
+
     calendar.forget_school_holidays()
+    cache.clear()
     yield
     calendar.forget_school_holidays()
 
