@@ -29,6 +29,7 @@ urlpatterns = [
     path("cockpit/", include("cockpit.urls")),
     path("sophie/", include("chatbot.urls")),
     path("enquete/", include("surveys.urls")),
+    path("", include("maison.collection_urls")),
     path("", include("guichet.public_urls")),
 ]
 
