@@ -117,7 +117,7 @@ _SUFFIXES = (
     "ables", "able", "iques", "ique", "istes", "iste", "ites", "ite", "ives", "ive", "ifs",
     "if", "eaux", "aux", "erons", "eront", "erait", "eraient", "erai", "eras", "era",
     "ions", "iez", "ent", "ons", "ees", "ee", "ers", "er", "ez", "es", "ais", "ait", "ant",
-    "e", "s", "x",
+    "e",
 )
 _MIN_STEM = 3
 
@@ -126,6 +126,8 @@ def stem(token: str) -> str:
     """Strip the longest known suffix while keeping at least three characters."""
     if len(token) <= _MIN_STEM or token.isdigit():
         return token
+    if token[-1] in "sx" and len(token) > _MIN_STEM + 1:
+        token = token[:-1]  # plural first, so "encombrants" and "encombrant" meet
     for suffix in _SUFFIXES:
         if token.endswith(suffix) and len(token) - len(suffix) >= _MIN_STEM:
             return token[: -len(suffix)]
