@@ -109,7 +109,7 @@ def test_ambiguity_flag_when_two_intents_are_close():
                             "facture poubelle trop chère"],
         None: ["quel temps fait-il", "score du match"],
     }
-    small = Engine.build(training, Gazetteer(), margin=0.2, threshold=0.0)
+    small = Engine.build(training, Gazetteer(), margin=0.2, threshold=0.0, temperature=0.2)
     u = small.understand("payer ma facture", today=TODAY)
     assert u.ambiguous
     assert {name for name, _ in u.alternatives[:2]} == {"eau_facture", "facture_dechets"}
