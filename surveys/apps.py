@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class SurveysConfig(AppConfig):
     name = "surveys"
     verbose_name = _("Enquêtes de satisfaction")
+
+    def ready(self):
+        from . import privacy
+
+        privacy.register()
