@@ -1,0 +1,369 @@
+"""The cockpit's figures, read from the rollups (a handful of small aggregate queries).
+
+A period is answered from monthly rows for the whole months it covers and daily rows for the
+rest; the same sums give the totals, the trend, and the previous period to compare with.
+Medians and 90th percentiles come from the duration histograms: exact at the precision of
+`guichet.indicators.DURATION_EDGES_HOURS` ("at most 4 h").
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Q, Sum
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from crm.models import Category
+from guichet.indicators import DURATION_EDGES_SECONDS, Scope
+from guichet.models import Channel, Nature, Status
+from maison.models import Commune, SubTheme, Theme
+
+from .measures import (
+    COMPLAINT_RESOLUTION_HISTOGRAM,
+    FIRST_RESPONSE_HISTOGRAM,
+    RESOLUTION_HISTOGRAM,
+    ROLLUP_MEASURES,
+    category_column,
+    nature_column,
+    status_column,
+)
+from .models import Grain, Rollup, SubthemeRollup
+from .periods import Period, add_months, month_start, today
+
+Link = Callable[[dict], str | None]
+
+
+def no_link(params: dict) -> None:
+    return None
+
+
+# --- Sums and what they say ---------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BinnedDuration:
+    """A business duration known to its bin: "at most 4 h", or "more than 240 h"."""
+
+    bin: int
+
+    @property
+    def upper_seconds(self) -> int | None:
+        return DURATION_EDGES_SECONDS[self.bin] if self.bin < len(DURATION_EDGES_SECONDS) else None
+
+    @property
+    def open_ended(self) -> bool:
+        return self.upper_seconds is None
+
+    @property
+    def bound_seconds(self) -> int:
+        return self.upper_seconds if self.upper_seconds is not None else DURATION_EDGES_SECONDS[-1]
+
+    def __str__(self) -> str:
+        text = format_business_duration(self.bound_seconds)
+        if self.open_ended:
+            return _("plus de %(duration)s") % {"duration": text}
+        return _("%(duration)s au plus") % {"duration": text}
+
+
+def format_business_duration(seconds: int) -> str:
+    """Hours under a working day, working days (of 8 opening hours) beyond."""
+    hours = seconds / 3600
+    if hours < 1:
+        return _("%(minutes)s min") % {"minutes": round(hours * 60)}
+    if hours < 8:
+        text = f"{hours:.1f}".rstrip("0").rstrip(".").replace(".", ",")
+        return _("%(hours)s h") % {"hours": text}
+    days = hours / 8
+    text = f"{days:.1f}".rstrip("0").rstrip(".").replace(".", ",")
+    return _("%(days)s j ouvrés") % {"days": text}
+
+
+def percentile_bin(histogram: list[int], fraction: float) -> BinnedDuration | None:
+    """Nearest-rank percentile over a histogram: the bin holding the ⌈p·N⌉-th value."""
+    total = sum(histogram)
+    if total <= 0:
+        return None
+    rank = max(1, math.ceil(fraction * total))
+    running = 0
+    for index, count in enumerate(histogram):
+        running += count
+        if running >= rank:
+            return BinnedDuration(index)
+    return BinnedDuration(len(histogram) - 1)
+
+
+def share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+@dataclass
+class Sums:
+    values: dict[str, int] = field(default_factory=dict)
+
+    def __getitem__(self, column: str) -> int:
+        return self.values.get(column) or 0
+
+    def add(self, other: dict) -> None:
+        for column in ROLLUP_MEASURES:
+            self.values[column] = self[column] + (other.get(column) or 0)
+
+    @property
+    def created(self) -> int:
+        return self["created"]
+
+    @property
+    def complaints(self) -> int:
+        return self[nature_column(Nature.RECLAMATION)]
+
+    @property
+    def complaint_share(self) -> float | None:
+        return share(self.complaints, self.created)
+
+    @property
+    def rec_open_count(self) -> int:
+        return self["rec_open"]
+
+    @property
+    def first_response_met_share(self) -> float | None:
+        return share(self["fr_met"], self["fr_count"])
+
+    @property
+    def resolution_met_share(self) -> float | None:
+        return share(self["res_met"], self["res_count"])
+
+    @property
+    def complaint_resolution_met_share(self) -> float | None:
+        return share(self["rec_res_met"], self["rec_res_count"])
+
+    @property
+    def handled_share(self) -> float | None:
+        return share(self["res_count"], self.created)
+
+    def histogram(self, columns: list[str]) -> list[int]:
+        return [self[column] for column in columns]
+
+    def first_response(self, fraction: float) -> BinnedDuration | None:
+        return percentile_bin(self.histogram(FIRST_RESPONSE_HISTOGRAM), fraction)
+
+    def resolution(self, fraction: float) -> BinnedDuration | None:
+        return percentile_bin(self.histogram(RESOLUTION_HISTOGRAM), fraction)
+
+    def complaint_resolution(self, fraction: float) -> BinnedDuration | None:
+        return percentile_bin(self.histogram(COMPLAINT_RESOLUTION_HISTOGRAM), fraction)
+
+
+def _sum_all() -> dict:
+    return {column: Sum(column) for column in ROLLUP_MEASURES}
+
+
+def scope_q(scope: Scope) -> Q:
+    query = Q()
+    if scope.commune_id:
+        query &= Q(commune_id=scope.commune_id)
+    if scope.theme_id:
+        query &= Q(theme_id=scope.theme_id)
+    if scope.channel:
+        query &= Q(channel=scope.channel)
+    return query
+
+
+def totals(period: Period, scope: Scope) -> Sums:
+    row = Rollup.objects.filter(period.rollup_q(), scope_q(scope)).aggregate(**_sum_all())
+    return Sums({column: value or 0 for column, value in row.items()})
+
+
+# --- Breakdowns ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    label: str
+    count: int
+    share: float | None
+    complaints: int = 0
+    resolution_met_share: float | None = None
+    link: str | None = None
+    secondary: str = ""
+
+
+@dataclass(frozen=True)
+class Point:
+    label: str  # short, for the chart's axis
+    long_label: str  # for the table
+    value: int
+    previous: int | None = None
+
+
+@dataclass
+class Names:
+    """Labels of communes, themes and sub-themes by id (small reference tables)."""
+
+    communes: dict[int, Commune]
+    themes: dict[int, Theme]
+    subthemes: dict[int, SubTheme]
+
+    @classmethod
+    def load(cls) -> Names:
+        return cls(communes={c.pk: c for c in Commune.objects.all()},
+                   themes={t.pk: t for t in Theme.objects.all()},
+                   subthemes={s.pk: s for s in SubTheme.objects.all()})
+
+    def commune(self, pk: int) -> str:
+        return self.communes[pk].name if pk in self.communes else _("Commune non précisée")
+
+    def theme(self, pk: int) -> str:
+        return self.themes[pk].label if pk in self.themes else _("Thème non précisé")
+
+    def subtheme(self, pk: int) -> str:
+        return self.subthemes[pk].label if pk in self.subthemes else _("Sous-thème non précisé")
+
+
+def _rows(counts: dict, total: int, label: Callable, link_params: Callable, link: Link,
+          extra: dict | None = None) -> list[Row]:
+    rows = []
+    for key, values in sorted(counts.items(), key=lambda item: (-item[1]["created"],
+                                                                str(item[0]))):
+        if not values["created"]:
+            continue
+        params = link_params(key)
+        rows.append(Row(
+            key=str(key), label=str(label(key)), count=values["created"],
+            share=share(values["created"], total), complaints=values.get("complaints", 0),
+            resolution_met_share=share(values.get("res_met", 0), values.get("res_count", 0)),
+            link=link(params) if params is not None else None,
+            secondary=(extra or {}).get(key, "")))
+    return rows
+
+
+@dataclass
+class Breakdowns:
+    channel: list[Row]
+    theme: list[Row]
+    commune: list[Row]
+    subtheme: list[Row]
+    nature: list[Row]
+    category: list[Row]
+    status: list[Row]
+    complaints_by_theme: list[Row]
+    complaints_by_commune: list[Row]
+    complaints_by_subtheme: list[Row]
+
+
+def breakdowns(period: Period, scope: Scope, sums: Sums, names: Names, *,
+               link: Link, base_params: dict) -> Breakdowns:
+    """Counts by channel, theme, commune (one query), sub-theme (one query), and by nature,
+    category and status (from the totals)."""
+    complaint = nature_column(Nature.RECLAMATION)
+    by_key = (Rollup.objects.filter(period.rollup_q(), scope_q(scope))
+              .values("commune_id", "theme_id", "channel")
+              .annotate(created=Sum("created"), complaints=Sum(complaint),
+                        res_count=Sum("res_count"), res_met=Sum("res_met")))
+    dims = {"commune_id": defaultdict(lambda: defaultdict(int)),
+            "theme_id": defaultdict(lambda: defaultdict(int)),
+            "channel": defaultdict(lambda: defaultdict(int))}
+    for row in by_key:
+        for dim, counts in dims.items():
+            for measure in ("created", "complaints", "res_count", "res_met"):
+                counts[row[dim]][measure] += row[measure] or 0
+    by_subtheme = defaultdict(lambda: defaultdict(int))
+    for row in (SubthemeRollup.objects.filter(period.rollup_q(), scope_q(scope))
+                .values("theme_id", "subtheme_id")
+                .annotate(created=Sum("created"), complaints=Sum("n_reclamation"))):
+        counts = by_subtheme[(row["theme_id"], row["subtheme_id"])]
+        counts["created"] += row["created"] or 0
+        counts["complaints"] += row["complaints"] or 0
+    total = sums.created
+
+    def with_base(**params) -> dict:
+        return {**base_params, **params}
+
+    def commune_params(pk):
+        return with_base(commune=names.communes[pk].slug) if pk in names.communes else None
+
+    def theme_params(pk):
+        return with_base(theme=names.themes[pk].code) if pk in names.themes else None
+
+    def subtheme_params(key):
+        return theme_params(key[0])
+
+    channels = dict(Channel.choices)
+    natures = dict(Nature.choices)
+    categories = dict(Category.choices)
+    statuses = dict(Status.choices)
+    nature_counts = {n: {"created": sums[nature_column(n)]} for n in Nature.values}
+    category_counts = {c: {"created": sums[category_column(c)]} for c in Category.values}
+    status_counts = {s: {"created": sums[status_column(s)]} for s in Status.values}
+    subtheme_extra = {key: names.theme(key[0]) for key in by_subtheme}
+    complaints_only = {dim: {key: {"created": values["complaints"]}
+                             for key, values in counts.items()}
+                       for dim, counts in dims.items()}
+    complaint_subthemes = {key: {"created": values["complaints"]}
+                           for key, values in by_subtheme.items()}
+    complaints_total = sums.complaints
+
+    def complaint_params(params):
+        return None if params is None else {**params, "nature": Nature.RECLAMATION}
+
+    return Breakdowns(
+        channel=_rows(dims["channel"], total, lambda c: channels.get(c, c),
+                      lambda c: with_base(channel=c), link),
+        theme=_rows(dims["theme_id"], total, names.theme, theme_params, link),
+        commune=_rows(dims["commune_id"], total, names.commune, commune_params, link),
+        subtheme=_rows(by_subtheme, total, lambda key: names.subtheme(key[1]), subtheme_params,
+                       link, extra=subtheme_extra)[:12],
+        nature=_rows(nature_counts, total, lambda n: natures[n],
+                     lambda n: with_base(nature=n), link),
+        category=_rows(category_counts, total, lambda c: categories[c], lambda c: None, link),
+        status=_rows(status_counts, total, lambda s: statuses[s],
+                     lambda s: with_base(status=s), link),
+        complaints_by_theme=_rows(complaints_only["theme_id"], complaints_total, names.theme,
+                                  lambda pk: complaint_params(theme_params(pk)), link),
+        complaints_by_commune=_rows(complaints_only["commune_id"], complaints_total,
+                                    names.commune,
+                                    lambda pk: complaint_params(commune_params(pk)), link),
+        complaints_by_subtheme=_rows(complaint_subthemes, complaints_total,
+                                     lambda key: names.subtheme(key[1]),
+                                     lambda key: complaint_params(subtheme_params(key)), link,
+                                     extra=subtheme_extra)[:8],
+    )
+
+
+# --- Series -------------------------------------------------------------------------------------
+
+def trend(period: Period, scope: Scope) -> list[Point]:
+    """Requests received per day (short periods) or per month (long ones)."""
+    rows = (Rollup.objects.filter(period.rollup_q(), scope_q(scope))
+            .values("grain", "period").annotate(created=Sum("created")))
+    counts: dict[date, int] = defaultdict(int)
+    for row in rows:
+        bucket = row["period"] if period.daily else month_start(row["period"])
+        counts[bucket] += row["created"] or 0
+    points = []
+    if period.daily:
+        day = period.start
+        while day <= period.end:
+            points.append(Point(label=date_format(day, "j/m"),
+                                long_label=date_format(day, "l j F Y"), value=counts[day]))
+            day = date.fromordinal(day.toordinal() + 1)
+    else:
+        for first in period.months():
+            points.append(Point(label=date_format(first, "M y"),
+                                long_label=date_format(first, "F Y"), value=counts[first]))
+    return points
+
+
+def monthly_year_on_year(scope: Scope, *, on: date | None = None) -> list[Point]:
+    """The last 12 months, each beside the same month a year before."""
+    current = month_start(on or today())
+    months = [add_months(current, -offset) for offset in range(11, -1, -1)]
+    wanted = months + [add_months(month, -12) for month in months]
+    counts = dict(Rollup.objects.filter(scope_q(scope), grain=Grain.MONTH, period__in=wanted)
+                  .values("period").annotate(created=Sum("created"))
+                  .values_list("period", "created"))
+    return [Point(label=date_format(month, "M"), long_label=date_format(month, "F Y"),
+                  value=counts.get(month, 0) or 0,
+                  previous=counts.get(add_months(month, -12), 0) or 0) for month in months]

@@ -1,0 +1,130 @@
+"""The cockpit's own tables: per-ticket facts and pre-aggregated rollups (no one else's data).
+
+Everything here can be rebuilt from the tickets (`manage.py cockpit_rebuild`); it exists so
+that the dashboard answers in milliseconds with a million tickets. Ids of communes, themes
+and sub-themes are plain integers (0 = none): the cockpit keeps no foreign key into other
+rooms, it only reads them.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .measures import ROLLUP_MEASURES, SUBTHEME_MEASURES
+
+
+def _measure_fields(columns: list[str]) -> dict:
+    return {column: (models.BigIntegerField(default=0) if column.endswith("_seconds")
+                     else models.IntegerField(default=0)) for column in columns}
+
+
+def _abstract(name: str, fields: dict):
+    meta = type("Meta", (), {"abstract": True})
+    return type(name, (models.Model,), {"__module__": __name__, "Meta": meta, **fields})
+
+
+RollupMeasures = _abstract("RollupMeasures", _measure_fields(ROLLUP_MEASURES))
+SubthemeMeasures = _abstract("SubthemeMeasures", _measure_fields(SUBTHEME_MEASURES))
+
+
+class Grain(models.TextChoices):
+    DAY = "D", _("Jour")
+    MONTH = "M", _("Mois")
+
+
+class TicketFact(models.Model):
+    """What one ticket currently contributes to the rollups (what was last applied)."""
+
+    ticket_id = models.BigIntegerField(primary_key=True)
+    reference = models.CharField(max_length=32, blank=True)
+    day = models.DateField(db_index=True)
+    commune_id = models.IntegerField(default=0)
+    theme_id = models.IntegerField(default=0)
+    subtheme_id = models.IntegerField(default=0)
+    channel = models.CharField(max_length=20)
+    nature = models.CharField(max_length=20)
+    category = models.CharField(max_length=20)
+    status = models.CharField(max_length=20)
+    created_at = models.DateTimeField()
+    due_at = models.DateTimeField(null=True)
+    done_at = models.DateTimeField(null=True)
+    first_response_seconds = models.IntegerField(null=True)
+    resolution_seconds = models.IntegerField(null=True)
+    first_response_met = models.BooleanField(null=True)
+    resolution_met = models.BooleanField(null=True)
+
+    class Meta:
+        verbose_name = _("fait de demande")
+        verbose_name_plural = _("faits de demandes")
+
+    def __str__(self):
+        return f"{self.reference or self.ticket_id} ({self.day})"
+
+
+class Rollup(RollupMeasures):
+    """Sums over the tickets received on a day (grain D) or in a month (grain M)."""
+
+    grain = models.CharField(max_length=1, choices=Grain.choices)
+    period = models.DateField()  # the day, or the first day of the month
+    commune_id = models.IntegerField(default=0)
+    theme_id = models.IntegerField(default=0)
+    channel = models.CharField(max_length=20)
+
+    class Meta:
+        verbose_name = _("agrégat")
+        verbose_name_plural = _("agrégats")
+        constraints = [
+            models.UniqueConstraint(fields=["grain", "period", "commune_id", "theme_id", "channel"],
+                                    name="rollup_unique_key"),
+        ]
+        indexes = [
+            models.Index(fields=["grain", "commune_id", "period"], name="rollup_commune_idx"),
+            models.Index(fields=["grain", "theme_id", "period"], name="rollup_theme_idx"),
+            models.Index(fields=["grain", "channel", "period"], name="rollup_channel_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.grain} {self.period} {self.commune_id}/{self.theme_id}/{self.channel}"
+
+
+class SubthemeRollup(SubthemeMeasures):
+    """Counts per sub-theme (the motif), kept apart so the main rollup stays small."""
+
+    grain = models.CharField(max_length=1, choices=Grain.choices)
+    period = models.DateField()
+    commune_id = models.IntegerField(default=0)
+    theme_id = models.IntegerField(default=0)
+    subtheme_id = models.IntegerField(default=0)
+    channel = models.CharField(max_length=20)
+
+    class Meta:
+        verbose_name = _("agrégat par sous-thème")
+        verbose_name_plural = _("agrégats par sous-thème")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grain", "period", "commune_id", "theme_id", "subtheme_id", "channel"],
+                name="subtheme_rollup_unique_key"),
+        ]
+        indexes = [
+            models.Index(fields=["grain", "commune_id", "period"], name="subrollup_commune_idx"),
+            models.Index(fields=["grain", "theme_id", "period"], name="subrollup_theme_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.grain} {self.period} {self.subtheme_id}"
+
+
+class RollupState(models.Model):
+    """Where the incremental update stands (a single row)."""
+
+    # Tickets changed after this moment have not been applied yet.
+    watermark = models.DateTimeField(null=True)
+    rebuilding = models.BooleanField(default=False)
+    rebuilt_at = models.DateTimeField(null=True)
+    updated_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = _("état des agrégats")
+        verbose_name_plural = _("état des agrégats")
+
+    def __str__(self):
+        return f"watermark {self.watermark}"
