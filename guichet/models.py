@@ -225,6 +225,9 @@ class Message(models.Model):
     delivery_error = models.CharField(_("erreur d’envoi"), max_length=300, blank=True)
     provider_id = models.CharField(max_length=255, blank=True, db_index=True)
     send_attempts = models.PositiveSmallIntegerField(default=0)
+    # When a worker claimed the message for sending: a claim left long ago by a crashed worker
+    # is recovered by the sweeper (guichet.delivery.recover_stuck) without sending twice.
+    claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(_("date"), db_index=True)
     metadata = models.JSONField(default=dict, blank=True)
@@ -289,7 +292,8 @@ class RawInbound(models.Model):
     class Meta:
         verbose_name = _("entrée brute")
         verbose_name_plural = _("entrées brutes")
-        indexes = [models.Index(fields=["state", "-received_at"], name="raw_state_idx")]
+        indexes = [models.Index(fields=["state", "-received_at"], name="raw_state_idx"),
+                   models.Index(fields=["channel", "external_id"], name="raw_channel_extid_idx")]
 
     def __str__(self):
         return f"{self.get_channel_display()} {self.received_at:%d/%m/%Y %H:%M}"
@@ -350,3 +354,58 @@ class KnowledgeArticle(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class TicketFollower(models.Model):
+    """A resident who reported the same problem and chose to follow the existing signalement.
+
+    Followers are told when it is resolved; they never see the reporter's messages.
+    """
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="followers")
+    usager = models.ForeignKey(Usager, on_delete=models.CASCADE, related_name="followed_tickets")
+    created_at = models.DateTimeField(_("depuis le"))
+    notified_at = models.DateTimeField(_("prévenu le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("abonné au signalement")
+        verbose_name_plural = _("abonnés au signalement")
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "usager"], name="ticket_follower_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.usager_id} → {self.ticket_id}"
+
+
+class AgentNotice(models.Model):
+    """An in-app notice for an agent (e.g. a reply that could not be delivered)."""
+
+    class Kind(models.TextChoices):
+        DELIVERY_FAILED = "delivery_failed", _("Envoi impossible")
+        BOUNCED = "bounced", _("Adresse rejetée")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="guichet_notices")
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="notices")
+    message = models.ForeignKey(Message, on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="notices")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    text = models.CharField(_("texte"), max_length=300)
+    created_at = models.DateTimeField(_("date"))
+    read_at = models.DateTimeField(_("lu le"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("alerte agent")
+        verbose_name_plural = _("alertes agents")
+        indexes = [models.Index(fields=["user", "read_at", "-created_at"],
+                                name="notice_user_unread_idx")]
+        constraints = [
+            # One notice per (user, message, kind): a retried task never alerts twice.
+            models.UniqueConstraint(fields=["user", "message", "kind"],
+                                    name="notice_unique_per_message"),
+        ]
+
+    def __str__(self):
+        return self.text

@@ -185,12 +185,16 @@ class IncomingFile:
 
 @dataclass
 class Reception:
-    ticket: Ticket
-    message: Message
+    """What `receive` did. `ticket` and `message` are None only when `ignored` is true."""
+
+    ticket: Ticket | None
+    message: Message | None
     usager: Usager | None
     created_ticket: bool
     duplicate: bool = False
     reopened: bool = False
+    ignored: bool = False
+    acknowledgement: Message | None = None
     notes: list[str] = field(default_factory=list)
 
 
@@ -222,6 +226,9 @@ def receive(
     force_new_ticket: bool = False,
     raw: RawInbound | None = None,
     metadata: dict | None = None,
+    thread_on: Ticket | None = None,
+    automated: bool = False,
+    acknowledge: bool | None = None,
 ) -> Reception:
     """Receive one message from a resident, whatever the channel.
 
@@ -230,6 +237,13 @@ def receive(
     or opens a new one. Idempotent on (channel, external_id): a retried delivery returns the
     stored message. A reference only threads when the sender is that ticket's usager: a
     stranger quoting someone else's reference opens a ticket of their own.
+
+    `thread_on` is a ticket the caller has proven the sender may write to (the public
+    follow-up page, which checks the secret tracking code). `automated` marks an auto-reply,
+    out-of-office or bounce: it is kept on the ticket it answers (or ignored when it answers
+    nothing), never reopens a ticket and is never acknowledged — no mail loops. A new ticket
+    gets an automatic acknowledgement (reference, committed deadline, follow-up link) on the
+    channels where the resident expects one; `acknowledge` forces it on or off.
     """
     received_at = received_at or timezone.now()
     attachments = list(attachments)
@@ -250,30 +264,55 @@ def receive(
             _("Le message est trop long (%(max)s caractères au plus)."),
             code="message_too_long", params={"max": settings.MDS_MAX_MESSAGE_CHARS})
 
+    if usager is None and thread_on is not None:
+        usager = thread_on.usager
     if usager is None:
+        # An automatic message never creates a usager (mailer-daemon is nobody's account).
         usager = crm_services.identify_usager(
             email=email, phone=phone, first_name=first_name, last_name=last_name,
             category=category, commune=commune, address=address, street=street,
-            now=received_at).usager
+            create=not automated, now=received_at).usager
 
     ticket, reopened = (None, False)
-    if not force_new_ticket:
+    if thread_on is not None:
+        ticket = thread_on
+    elif not force_new_ticket:
         ticket = _find_thread(channel=channel, usager=usager, subject=subject, body=body,
                               in_reply_to=in_reply_to, received_at=received_at)
+    if automated:
+        return _receive_automated(
+            ticket=ticket, channel=channel, usager=usager, subject=subject, body=body,
+            body_html=body_html, external_id=external_id, received_at=received_at,
+            metadata=metadata, raw=raw, attachments=attachments)
     follows = None
     if ticket is not None and ticket.status == Status.CLOS:
         follows, ticket = ticket, None
     created = ticket is None
     if created:
+        guess = None
+        if theme is None and subtheme is None:
+            from . import triage
+
+            guess = triage.guess(f"{subject}\n{body}")
+            if guess:
+                theme, subtheme = guess.theme, guess.subtheme
         ticket = open_ticket(
             channel=channel, subject=subject or _first_line(body), usager=usager, nature=nature,
             theme=theme, subtheme=subtheme, commune=commune, street=street, address=address,
             actor=actor, received_at=received_at, callback_requested=callback_requested,
             follows=follows)
-    elif ticket.status == Status.RESOLU or ticket.status == Status.EN_ATTENTE:
-        reopened = ticket.status == Status.RESOLU
-        _set_status(ticket, Status.EN_COURS, actor=None, at=received_at,
-                    kind=TicketEvent.Kind.REOPENED if reopened else TicketEvent.Kind.STATUS)
+        if guess:
+            _audit(ticket, TicketEvent.Kind.FIELD, field_name="theme",
+                   new_value=_("%(label)s (suggestion automatique : %(words)s)")
+                   % {"label": guess.label, "words": ", ".join(guess.matched)},
+                   at=received_at)
+    else:
+        if ticket.status == Status.RESOLU or ticket.status == Status.EN_ATTENTE:
+            reopened = ticket.status == Status.RESOLU
+            _set_status(ticket, Status.EN_COURS, actor=None, at=received_at,
+                        kind=TicketEvent.Kind.REOPENED if reopened else TicketEvent.Kind.STATUS)
+        if callback_requested and not ticket.callback_requested:
+            request_callback(ticket=ticket, at=received_at)
 
     message = _store_incoming(ticket=ticket, channel=channel, usager=usager, subject=subject,
                               body=body, body_html=body_html, external_id=external_id,
@@ -285,11 +324,71 @@ def receive(
     if raw is not None:
         RawInbound.objects.filter(pk=raw.pk).update(state=RawInbound.State.PROCESSED,
                                                     ticket=ticket, error="")
-    if not created:
+    acknowledgement = None
+    if created:
+        from .channels import acknowledgement as acks
+
+        acknowledgement = acks.acknowledge(ticket=ticket, usager=usager, channel=channel,
+                                           callback_requested=callback_requested,
+                                           requested=acknowledge, at=received_at)
+    else:
         Ticket.objects.filter(pk=ticket.pk).update(updated_at=received_at)
         events.publish("ticket.message", live_payload(ticket))
     return Reception(ticket=ticket, message=message, usager=usager, created_ticket=created,
-                     reopened=reopened)
+                     reopened=reopened, acknowledgement=acknowledgement)
+
+
+def _receive_automated(*, ticket, channel, usager, subject, body, body_html, external_id,
+                       received_at, metadata, raw, attachments) -> Reception:
+    """Keep an auto-reply on the ticket it answers; ignore it when it answers nothing."""
+    if ticket is None:
+        if raw is not None:
+            RawInbound.objects.filter(pk=raw.pk).update(
+                state=RawInbound.State.IGNORED,
+                error=_("Réponse automatique sans demande correspondante."))
+        return Reception(ticket=None, message=None, usager=usager, created_ticket=False,
+                         ignored=True)
+    message = _store_incoming(ticket=ticket, channel=channel, usager=usager, subject=subject,
+                              body=body, body_html=body_html, external_id=external_id,
+                              received_at=received_at, actor=None,
+                              metadata={**(metadata or {}), "automated": True})
+    if message is None:
+        transaction.set_rollback(True)
+        return _already_received(channel, external_id)
+    _store_attachments(message, attachments)
+    if raw is not None:
+        RawInbound.objects.filter(pk=raw.pk).update(state=RawInbound.State.PROCESSED,
+                                                    ticket=ticket, error="")
+    return Reception(ticket=ticket, message=message, usager=usager, created_ticket=False)
+
+
+def request_callback(*, ticket: Ticket, at: datetime | None = None, actor=None) -> None:
+    """The resident wants to be called back (voicemail, missed call): flag it for agents."""
+    if ticket.callback_requested:
+        return
+    at = at or timezone.now()
+    Ticket.objects.filter(pk=ticket.pk).update(callback_requested=True, updated_at=at)
+    ticket.callback_requested = True
+    _audit(ticket, TicketEvent.Kind.FIELD, actor=actor, field_name="callback_requested",
+           old_value="", new_value=_("Rappel demandé"), at=at)
+
+
+@transaction.atomic
+def add_call_details(*, channel: str, external_id: str, details: dict,
+                     body_addition: str = "") -> Message | None:
+    """Complete a stored call or voicemail (duration, status, transcription) — idempotent."""
+    message = (Message.objects.select_for_update().select_related("ticket")
+               .filter(channel=channel, external_id=external_id).first())
+    if message is None:
+        return None
+    metadata = {**message.metadata, **details}
+    fields = ["metadata"]
+    message.metadata = metadata
+    if body_addition and body_addition not in message.body:
+        message.body = f"{message.body}\n\n{body_addition}"[: settings.MDS_MAX_MESSAGE_CHARS]
+        fields.append("body")
+    message.save(update_fields=fields)
+    return message
 
 
 def _already_received(channel: str, external_id: str) -> Reception | None:
@@ -399,6 +498,9 @@ def _set_status(ticket, new_status, *, actor, at, kind=TicketEvent.Kind.STATUS,
     if new_status in DONE_STATUSES and old_status not in DONE_STATUSES:
         events.publish("ticket.closed" if new_status == Status.CLOS else "ticket.resolved",
                        live_payload(ticket))
+        from .channels import followers
+
+        followers.notify_resolved(ticket=ticket, at=at)
     elif new_status in OPEN_STATUSES and old_status in DONE_STATUSES:
         events.publish("ticket.reopened", live_payload(ticket))
 
@@ -565,3 +667,4 @@ def schedule_delivery(message: Message) -> None:
     from .tasks import send_message
 
     transaction.on_commit(lambda: send_message.delay(message.pk))
+

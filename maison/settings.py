@@ -345,3 +345,30 @@ COCKPIT_CATCH_UP_ON_VIEW = env.int("MDS_COCKPIT_CATCH_UP_ON_VIEW", default=2000)
 COCKPIT_STREAM_SECONDS = env.int("MDS_COCKPIT_STREAM_SECONDS", default=25)
 # Fallback refresh of the counters when the stream is unavailable (seconds).
 COCKPIT_REFRESH_SECONDS = env.int("MDS_COCKPIT_REFRESH_SECONDS", default=60)
+
+# --- Channels ---------------------------------------------------------------------------------
+# Automatic acknowledgement of a new request (reference, deadline, follow-up link). Off in
+# unit tests by default so that other rooms' tests count only their own messages; the channel
+# tests turn it on.
+MDS_ACK_ENABLED = env.bool("MDS_ACK_ENABLED", default=not TESTING)
+# At most this many acknowledgements per usager per day: a robot cannot start a mail loop.
+MDS_ACK_MAX_PER_DAY = env.int("MDS_ACK_MAX_PER_DAY", default=5)
+# A message claimed for sending this long ago is settled by the recovery sweep.
+MDS_DELIVERY_STUCK_MINUTES = env.int("MDS_DELIVERY_STUCK_MINUTES", default=15)
+TWILIO_MESSAGING_SERVICE_SID = env.str("TWILIO_MESSAGING_SERVICE_SID", default="")
+MDS_TWILIO_STATUS_CALLBACK_URL = env.str(
+    "MDS_TWILIO_STATUS_CALLBACK_URL", default=f"{PUBLIC_BASE_URL}/webhooks/twilio/status/")
+# Said on the phone outside opening hours (the website where Sophie answers day and night).
+MDS_WEBSITE_SPOKEN = env.str("MDS_WEBSITE_SPOKEN", default="coeur côte fleurie point fr")
+# Web form protections: minimum time to fill it (seconds), maximum age of a form, and
+# submissions allowed per client address per window (count/seconds).
+MDS_FORM_MIN_SECONDS = env.int("MDS_FORM_MIN_SECONDS", default=4)
+MDS_FORM_MAX_AGE_SECONDS = env.int("MDS_FORM_MAX_AGE_SECONDS", default=4 * 3600)
+MDS_FORM_RATE_LIMIT = env.str("MDS_FORM_RATE_LIMIT", default="6/600")
+# Number of reverse proxies in front of the app that append to X-Forwarded-For (0: none,
+# REMOTE_ADDR is the client).
+MDS_TRUSTED_PROXY_COUNT = env.int("MDS_TRUSTED_PROXY_COUNT", default=0)
+# Webhooks answer malformed vendor payloads with a 400 and a reason, never a 500.
+MIDDLEWARE.append("guichet.channels.middleware.WebhookBadInputMiddleware")
+CELERY_BEAT_SCHEDULE["guichet-recover-stuck-messages"] = {
+    "task": "guichet.tasks.recover_stuck_messages", "schedule": 300.0}
