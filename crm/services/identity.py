@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import (
+from crm.models import (
     Category,
     Consent,
     ConsentChannel,
@@ -100,7 +100,7 @@ def identify_usager(
     usager = _find_by_contact(email, parsed_phone.e164 if parsed_phone else None)
     created = False
     if usager is None:
-        if not create or not (email or parsed_phone or first_name or last_name):
+        if not create or not (email or parsed_phone or first_name or last_name or organisation):
             return Identification(usager=None, created=False)
         usager = Usager.objects.create(
             first_name=first_name[:100], last_name=last_name[:100], organisation=organisation[:150],

@@ -1,0 +1,1 @@
+"""Pages of the CRM, by topic. Thin: parse, check the role, call a service or selector."""
