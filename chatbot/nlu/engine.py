@@ -29,6 +29,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
 from .entities import EntityExtractor, Gazetteer, _key
+from .lexicon import Lexicon, default_lexicon
 from .normalize import stem, tokens
 from .types import Understanding
 
@@ -53,11 +54,30 @@ def _sublinear(counts: Counter) -> dict[str, float]:
     return {f: 1.0 + math.log(c) for f, c in counts.items()}
 
 
-class Featurizer:
-    """Text -> (word features, char features) with commune names masked."""
+NUMBER_CONCEPT = "NUM"
 
-    def __init__(self, gazetteer: Gazetteer | None):
+
+class Featurizer:
+    """Text -> (word features, char features) with commune names masked and concepts added."""
+
+    def __init__(self, gazetteer: Gazetteer | None, lexicon: Lexicon | None = None,
+                 keep_surface: bool = True):
         self.commune_index = gazetteer.commune_index if gazetteer else None
+        self.lexicon = lexicon
+        self.keep_surface = keep_surface
+
+    def _concept_tokens(self, toks: list[str]) -> tuple[list[str], list[str]]:
+        """(sequence with concepts, surface tokens the concepts replaced)."""
+        if not self.lexicon:
+            return toks, []
+        out, replaced, last = [], [], 0
+        for start, end, concepts in self.lexicon.rewrite(toks):
+            out.extend(toks[last:start])
+            out.extend(concepts)
+            replaced.extend(toks[start:end])
+            last = end
+        out.extend(toks[last:])
+        return [NUMBER_CONCEPT if t.isdigit() else t for t in out], replaced
 
     def _masked_tokens(self, text: str) -> list[str]:
         toks = tokens(text)
@@ -74,9 +94,12 @@ class Featurizer:
 
     def features(self, text: str) -> tuple[Counter, Counter]:
         toks = self._masked_tokens(text)
-        stems = [stem(t) for t in toks]
+        sequence, replaced = self._concept_tokens(toks)
+        stems = [t if t.isupper() else stem(t) for t in sequence]
         words = Counter(stems)
         words.update(f"{a}_{b}" for a, b in zip(stems, stems[1:], strict=False))
+        if self.keep_surface:
+            words.update(stem(t) for t in replaced if t != COMMUNE_PLACEHOLDER)
         chars: Counter = Counter()
         for token in toks:
             if token == COMMUNE_PLACEHOLDER:
@@ -181,10 +204,19 @@ class Engine:
         temperature: float = DEFAULT_TEMPERATURE,
         weights: tuple[float, float, float] = DEFAULT_WEIGHTS,
         null_penalty: float = DEFAULT_NULL_PENALTY,
+        lexicon: Lexicon | None = None,
+        keep_surface: bool = True,
     ) -> Engine:
-        """Precompute every index from {intent_id: phrases} (None or "_null": out of scope)."""
+        """Precompute every index from {intent_id: phrases} (None or "_null": out of scope).
+
+        `lexicon` defaults to the shipped concept lexicon plus the gazetteer's waste items;
+        pass `Lexicon()` to classify on surface words only.
+        """
         gazetteer = gazetteer or Gazetteer()
-        featurizer = Featurizer(gazetteer)
+        if lexicon is None:
+            lexicon = default_lexicon(
+                name for canonical, aliases in gazetteer.items for name in (canonical, *aliases))
+        featurizer = Featurizer(gazetteer, lexicon, keep_surface=keep_surface)
         classes, phrases, labels = _flatten(training)
         features = [featurizer.features(p) for p in phrases]
         word_space = _Space([w for w, _ in features], labels, len(classes), with_neighbours=True)
