@@ -81,24 +81,34 @@ class Period:
             cursor = add_months(cursor, 1)
         return months
 
-    def rollup_q(self, *, current_day: date | None = None) -> Q:
-        """Rows that together hold exactly the tickets received in the period."""
+    def slices(self, *, current_day: date | None = None) -> list[tuple[str, date, date]]:
+        """(grain, first, last) pieces that together hold exactly the period's tickets:
+        monthly rows for whole months (long periods), daily rows for the rest."""
         if self.daily:
-            return Q(grain=Grain.DAY, period__gte=self.start, period__lte=self.end)
+            return [(Grain.DAY.value, self.start, self.end)]
         current_day = current_day or today()
-        whole, query = [], Q()
+        pieces = []
         for first in self.months():
             last = month_end(first)
             # The current month's row holds every ticket received so far: nothing comes later.
             covered_to = min(last, current_day) if first <= current_day <= last else last
             if self.start <= first and self.end >= covered_to:
+                pieces.append((Grain.MONTH.value, first, first))
+            else:
+                pieces.append((Grain.DAY.value, max(first, self.start), min(last, self.end)))
+        return pieces
+
+    def rollup_q(self, *, current_day: date | None = None) -> Q:
+        """Rows that together hold exactly the tickets received in the period."""
+        query, whole = Q(pk__in=[]), []
+        for grain, first, last in self.slices(current_day=current_day):
+            if grain == Grain.MONTH:
                 whole.append(first)
             else:
-                query |= Q(grain=Grain.DAY, period__gte=max(first, self.start),
-                           period__lte=min(last, self.end))
+                query |= Q(grain=grain, period__gte=first, period__lte=last)
         if whole:
             query |= Q(grain=Grain.MONTH, period__in=whole)
-        return query or Q(pk__in=[])
+        return query
 
 
 @dataclass(frozen=True)

@@ -257,6 +257,12 @@ def reconcile(*, chunk_size: int = 2000, progress: Progress | None = None) -> in
 
 # --- Full rebuild -------------------------------------------------------------------------------
 
+def clear() -> None:
+    """Empty the facts and rollups (before a rebuild, or when demo data is wiped)."""
+    with transaction.atomic():
+        _truncate()
+
+
 def _truncate() -> None:
     models = (TicketFact, Rollup, SubthemeRollup)
     if connection.vendor == "postgresql":
@@ -279,8 +285,7 @@ def rebuild(*, progress: Progress | None = None, chunk_size: int = 5000) -> int:
         locked.save(update_fields=["rebuilding"])
     started = timezone.now()
     try:
-        with transaction.atomic():
-            _truncate()
+        clear()
         total = 0
         for facts in indicators.iter_ticket_facts(chunk_size=chunk_size):
             TicketFact.objects.bulk_create([_fact_row(fact) for fact in facts], batch_size=1000)

@@ -1,0 +1,27 @@
+"""Demo data for the cockpit: its rollups, rebuilt from the tickets the other rooms seeded.
+
+Called last by `manage.py seed_demo` (cockpit comes after every room); idempotent: a
+rebuild always gives the same rows for the same tickets.
+"""
+
+from __future__ import annotations
+
+from guichet import indicators
+from maison.demo import Progress, Seeded
+
+from . import rollups
+from .models import Rollup, RollupState
+
+
+def seed(*, tickets: int, progress: Progress) -> Seeded:
+    with progress(total=indicators.ticket_count(), desc="Cockpit : agrégats",
+                  unit=" demandes") as bar:
+        facts = rollups.rebuild(progress=bar.update)
+    return Seeded(counts={"demandes comptées": facts,
+                          "lignes d’agrégats": Rollup.objects.count()})
+
+
+def reset() -> None:
+    """Empty the rollups (the tickets they count are being wiped)."""
+    rollups.clear()
+    RollupState.objects.all().delete()
