@@ -231,7 +231,7 @@ def _is_transient(exc: Exception) -> bool:
 
 def _mark_sent(survey: Survey, *, provider_id: str, now: datetime) -> None:
     lifetime = timedelta(days=settings.SURVEYS_TOKEN_LIFETIME_DAYS)
-    sent_at = timezone.now()
+    sent_at = now
     Survey.objects.filter(pk=survey.pk, status=Survey.Status.SENDING).update(
         status=Survey.Status.SENT, sent_at=sent_at, expires_at=sent_at + lifetime,
         claimed_until=None, provider_id=provider_id[:255], last_error="")

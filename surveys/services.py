@@ -165,7 +165,8 @@ def _after_answer(survey: Survey, answer: Answer, *, first: bool, now: datetime)
 def _follow_up_rule(survey: Survey, answer: Answer, now: datetime) -> None:
     """A 1 or 2 opens a follow-up for supervisors; a corrected score closes an untouched one."""
     if answer.rating in POOR_RATINGS:
-        _, created = FollowUp.objects.get_or_create(survey=survey, defaults={"created_at": now})
+        _follow_up, created = FollowUp.objects.get_or_create(
+            survey=survey, defaults={"created_at": now})
         if created:
             events.publish("survey.follow_up", {"reference": survey.ticket_reference,
                                                 "rating": answer.rating})
