@@ -668,3 +668,68 @@ def schedule_delivery(message: Message) -> None:
 
     transaction.on_commit(lambda: send_message.delay(message.pk))
 
+
+# --- Back office ------------------------------------------------------------------------------
+
+@transaction.atomic
+def set_message_visibility(*, message: Message, public: bool, actor) -> Message:
+    """Choose whether the resident sees a timeline entry on their public follow-up page.
+
+    Internal notes stay internal whatever is asked; every change is audited.
+    """
+    if message.direction == Message.Direction.NOTE and public:
+        raise ValidationError(_("Une note interne ne peut pas être montrée à l’usager."),
+                              code="note_is_internal")
+    if message.public == public:
+        return message
+    Message.objects.filter(pk=message.pk).update(public=public)
+    message.public = public
+    _audit(message.ticket, TicketEvent.Kind.MESSAGE, actor=actor, field_name="public",
+           old_value=f"message {message.pk} : {not public}", new_value=str(public))
+    return message
+
+
+def _sanitize_article_html(body: str) -> str:
+    """Supervisors write simple HTML (paragraphs, lists, links); nothing else survives."""
+    import nh3
+    from django.utils.html import linebreaks
+
+    body = body or ""
+    if not re.search(r"<[a-zA-Z/]", body):  # plain text: blank lines make paragraphs
+        body = linebreaks(body, autoescape=True)
+    return nh3.clean(
+        body,
+        tags={"p", "br", "ul", "ol", "li", "strong", "em", "b", "i", "a", "h3", "h4",
+              "blockquote"},
+        attributes={"a": {"href", "title"}},
+        url_schemes={"http", "https", "mailto", "tel"},
+        link_rel="noopener noreferrer",
+    ).strip()
+
+
+@transaction.atomic
+def save_knowledge_article(*, actor, article=None, theme, subtheme=None, title: str, body: str,
+                           keywords: str = "", published: bool = True):
+    """Create or edit a knowledge-base article (supervisors only); the body is sanitised."""
+    from django.core.exceptions import PermissionDenied
+
+    from maison.roles import supervises
+
+    from .models import KnowledgeArticle
+
+    if not supervises(actor):
+        raise PermissionDenied(_("Seuls les superviseurs modifient la base de connaissances."))
+    if subtheme is not None and subtheme.theme_id != theme.pk:
+        raise ValidationError(_("Le sous-thème ne correspond pas au thème choisi."),
+                              code="subtheme_mismatch")
+    clean_body = _sanitize_article_html(body)
+    if not clean_body or not (title or "").strip():
+        raise ValidationError(_("Un article a besoin d’un titre et d’un texte."),
+                              code="empty_article")
+    article = article or KnowledgeArticle()
+    article.theme, article.subtheme = theme, subtheme
+    article.title, article.body = title.strip()[:200], clean_body
+    article.keywords, article.published = (keywords or "").strip()[:300], published
+    article.updated_by = actor
+    article.save()
+    return article
