@@ -207,7 +207,13 @@ def receive_email(message, *, raw: RawInbound, esp_name: str, forced: bool = Fal
 def _attachments(message):
     """Files within our limits go to the ticket; the others are listed with the reason."""
     accepted, refused = [], []
-    for part in message.attachments:
+    html = message.html or ""
+    # Inline parts the HTML does not show (Postmark marks every file "inline" with an empty
+    # Content-ID) are real attachments; a signature logo referenced by cid: is not.
+    inline_files = [part for part in message.inlines if part.get_filename()
+                    and (part.get("Content-ID") or "").strip("<> ") not in html.replace("cid:", "")
+                    or part.get_filename() and not (part.get("Content-ID") or "").strip("<> ")]
+    for part in [*message.attachments, *inline_files]:
         filename = part.get_filename() or "piece-jointe"
         content = part.get_content_bytes() or b""
         content_type = part.get_content_type()

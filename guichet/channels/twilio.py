@@ -37,7 +37,7 @@ from .middleware import BadWebhookInput
 
 logger = logging.getLogger(__name__)
 VOICE = {"voice": "Polly.Lea", "language": "fr-FR"}
-MAX_PARAM_CHARS = 2000
+MAX_PARAM_CHARS = 4000
 # The phone menu: key → theme code (None: any other question). Short on purpose.
 MENU = {"1": "collecte", "2": "eau", "3": "redevance", "0": None}
 WITHHELD_NUMBERS = {"anonymous", "restricted", "unknown", "private", "+266696687", "+7378742833",
@@ -85,6 +85,9 @@ def twilio_webhook(view):
         if not is_signed_by_twilio(request):
             logger.warning("twilio webhook %s: bad or missing signature", request.path)
             return JsonResponse({"error": "Signature Twilio absente ou invalide."}, status=403)
+        too_long = [name for name, value in request.POST.items() if len(value) > MAX_PARAM_CHARS]
+        if too_long:
+            raise BadWebhookInput(f"Paramètre trop long : {too_long[0]}.")
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -185,14 +188,15 @@ def _record(response: VoiceResponse) -> None:
     _say(response, _("Nous n’avons pas entendu de message. Au revoir."))
 
 
-def _menu_theme(digits: str, speech: str) -> tuple[str, Theme | None]:
+def _menu_theme(digits: str, speech: str) -> tuple[str, Theme | None, object]:
+    """(choice, theme, sub-theme) from the keypad or from what the caller said."""
     if digits in MENU:
         code = MENU[digits]
-        return digits, Theme.objects.filter(code=code).first() if code else None
+        return digits, Theme.objects.filter(code=code).first() if code else None, None
     if speech:
         guess = triage.guess(speech)
-        return "voix", guess.theme if guess else None
-    return "", None
+        return "voix", guess.theme if guess else None, guess.subtheme if guess else None
+    return "", None, None
 
 
 @twilio_webhook
@@ -211,7 +215,7 @@ def voice_menu(request):
 
 
 def receive_call(form: dict, *, raw: RawInbound):
-    choice, theme = _menu_theme(form.get("Digits", ""), form.get("SpeechResult", ""))
+    choice, theme, subtheme = _menu_theme(form.get("Digits", ""), form.get("SpeechResult", ""))
     label = theme.label if theme else _("autre question")
     body = _("Appel entrant — choix : %(label)s.") % {"label": label}
     if form.get("SpeechResult"):
@@ -220,7 +224,7 @@ def receive_call(form: dict, *, raw: RawInbound):
     return services.receive(
         channel=Channel.TELEPHONE, phone=_caller(form.get("From", "")), body=body,
         subject=_("Appel téléphonique — %(label)s") % {"label": label}, theme=theme,
-        external_id=form["CallSid"], raw=raw,
+        subtheme=subtheme, external_id=form["CallSid"], raw=raw,
         metadata={"call_sid": form["CallSid"], "menu_choice": choice,
                   "caller_withheld": _caller(form.get("From", "")) is None})
 
