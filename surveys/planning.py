@@ -102,10 +102,10 @@ class _Planner:
         self.templates = templates_by_theme()
         self.period_days = settings.SURVEYS_PER_USAGER_PERIOD_DAYS
         period_start = now - timedelta(days=self.period_days)
-        self.recent = set() if self.period_days <= 0 else set(Survey.objects.filter(usager_id__in=usager_ids,
-                                                status__in=COUNTED_STATUSES,
-                                                due_at__gte=period_start)
-                          .values_list("usager_id", flat=True))
+        recent = Survey.objects.filter(usager_id__in=usager_ids, status__in=COUNTED_STATUSES,
+                                       due_at__gte=period_start)
+        self.recent = set(recent.values_list("usager_id", flat=True)) \
+            if self.period_days > 0 else set()
 
     def survey_for(self, ticket) -> Survey:
         survey = Survey(

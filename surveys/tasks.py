@@ -30,8 +30,8 @@ def survey_pass() -> dict:
 
 
 @shared_task(acks_late=True, ignore_result=True)
-def send_due_surveys() -> dict:
-    result = dispatch.dispatch_due(time_budget=SENDER_TIME_BUDGET)
+def send_due_surveys(respect_window: bool = True) -> dict:
+    result = dispatch.dispatch_due(time_budget=SENDER_TIME_BUDGET, respect_window=respect_window)
     return {"sent": result.sent, "skipped": result.skipped, "retried": result.retried}
 
 

@@ -39,8 +39,10 @@ def read_outbox(path: str | Path) -> list[dict]:
 
 
 def pause_after_claim(stage: str, ids: list[int]) -> None:
-    """Fault hook: announce the claim in $MDS_TEST_PAUSE_MARKER, then hang (to be killed)."""
-    if stage != "claimed":
+    """Fault hook: after the first claim, write {pid, ids} to $MDS_TEST_PAUSE_MARKER and hang
+    until the test kills the process. Later claims (after the kill) go through."""
+    marker = Path(os.environ[PAUSE_MARKER_ENV])
+    if stage != "claimed" or marker.exists():
         return
-    Path(os.environ[PAUSE_MARKER_ENV]).write_text(json.dumps(ids), encoding="utf-8")
+    marker.write_text(json.dumps({"pid": os.getpid(), "ids": ids}), encoding="utf-8")
     time.sleep(120)

@@ -48,7 +48,8 @@ def test_one_click_from_the_email_records_the_score_then_offers_the_rest(client,
     assert page.status_code == 200 and "est enregistrée" in content
     assert 'value="4" required checked' in content
     assert "résolue dès le premier contact" in content
-    assert page["Cache-Control"].startswith("max-age=0") and page["Referrer-Policy"] == "no-referrer"
+    assert page["Cache-Control"].startswith("max-age=0")
+    assert page["Referrer-Policy"] == "no-referrer"
 
 
 def test_the_answer_goes_to_the_usager_360_timeline_once(client, sent_survey):
@@ -198,7 +199,8 @@ def test_sophie_records_one_rating_per_conversation(make_ticket):
     services.record_chat_rating(conversation_ref="conv-42", rating=5, usager=usager, theme=theme)
     [rating] = ChatRating.objects.all()
     assert rating.rating == 5 and rating.theme == theme
-    assert TimelineEntry.objects.filter(usager=usager, source_type="surveys.chat_rating").count() == 1
+    entries = TimelineEntry.objects.filter(usager=usager, source_type="surveys.chat_rating")
+    assert entries.count() == 1
     services.record_chat_rating(conversation_ref="anonyme-1", rating=4)
     with pytest.raises(services.ValidationError):
         services.record_chat_rating(conversation_ref="conv-43", rating=0)
