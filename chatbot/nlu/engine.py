@@ -28,6 +28,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
+from .bayes import NaiveBayes
 from .entities import EntityExtractor, Gazetteer, _key
 from .lexicon import Lexicon, default_lexicon
 from .normalize import stem, tokens
@@ -37,12 +38,15 @@ NULL_CLASS = "__null__"
 NULL_KEYS = (None, "_null", "null", NULL_CLASS)
 COMMUNE_PLACEHOLDER = "zcommune"
 
-DEFAULT_THRESHOLD = 0.45
+DEFAULT_THRESHOLD = 0.65
 DEFAULT_MARGIN = 0.12
-DEFAULT_TEMPERATURE = 0.04
+DEFAULT_TEMPERATURE = 0.07
 # Weights of the three similarities (word centroid, char centroid, nearest word neighbour).
-DEFAULT_WEIGHTS = (0.25, 0.50, 0.25)
+DEFAULT_WEIGHTS = (0.10, 0.50, 0.40)
 DEFAULT_NULL_PENALTY = 0.0
+# Weight of the Naive Bayes posterior added to the similarities, and its softening.
+DEFAULT_BAYES_WEIGHT = 0.4
+DEFAULT_BAYES_TEMPERATURE = 1.0
 CHAR_NGRAMS = (3, 4, 5)
 # Features found in more than this share of phrases are too common to find neighbours with;
 # skipping them keeps the neighbour search fast and barely changes similarities.
@@ -173,7 +177,9 @@ class Engine:
     """Built once (`Engine.build`), then `understand()` any number of messages."""
 
     def __init__(self, *, classes, featurizer, word_space, char_space, doc_labels, extractor,
-                 threshold, margin, temperature, weights, null_penalty):
+                 threshold, margin, temperature, weights, null_penalty, bayes=None,
+                 bayes_weight=DEFAULT_BAYES_WEIGHT,
+                 bayes_temperature=DEFAULT_BAYES_TEMPERATURE):
         self.classes: list[str] = classes
         self.featurizer: Featurizer = featurizer
         self.word_space: _Space = word_space
@@ -188,6 +194,9 @@ class Engine:
         # training set; kept as a knob for supervisors' future data).
         self.null_penalty = null_penalty
         self.null_index = classes.index(NULL_CLASS) if NULL_CLASS in classes else None
+        self.bayes: NaiveBayes | None = bayes
+        self.bayes_weight = bayes_weight
+        self.bayes_temperature = bayes_temperature
 
     @property
     def intents(self) -> list[str]:
@@ -206,6 +215,8 @@ class Engine:
         null_penalty: float = DEFAULT_NULL_PENALTY,
         lexicon: Lexicon | None = None,
         keep_surface: bool = True,
+        bayes_weight: float = DEFAULT_BAYES_WEIGHT,
+        bayes_temperature: float = DEFAULT_BAYES_TEMPERATURE,
     ) -> Engine:
         """Precompute every index from {intent_id: phrases} (None or "_null": out of scope).
 
@@ -221,29 +232,40 @@ class Engine:
         features = [featurizer.features(p) for p in phrases]
         word_space = _Space([w for w, _ in features], labels, len(classes), with_neighbours=True)
         char_space = _Space([c for _, c in features], labels, len(classes), with_neighbours=False)
+        bayes = NaiveBayes([w for w, _ in features], labels, len(classes)) if bayes_weight else None
         extractor = EntityExtractor(gazetteer, known_words=_frequent_words(phrases))
         return cls(
             classes=classes, featurizer=featurizer, word_space=word_space, char_space=char_space,
-
             doc_labels=labels, extractor=extractor, threshold=threshold, margin=margin,
-            temperature=temperature, weights=weights, null_penalty=null_penalty,
+            temperature=temperature, weights=weights, null_penalty=null_penalty, bayes=bayes,
+            bayes_weight=bayes_weight, bayes_temperature=bayes_temperature,
         )
 
     # -- scoring ---------------------------------------------------------------------------
-    def scores(self, text: str) -> list[float]:
-        """Raw similarity score of every class (same order as `self.classes`)."""
+    def components(self, text: str) -> tuple[list[float], ...] | None:
+        """(word centroid, char centroid, nearest phrase, Naive Bayes) per class, or None."""
         words, chars = self.featurizer.features(text)
         word_vec = self.word_space.vectorize(words)
         char_vec = self.char_space.vectorize(chars)
         if not word_vec and not char_vec:
-            return [0.0] * len(self.classes)
-        w_cent, w_char, w_knn = self.weights
+            return None
+        n = len(self.classes)
         word_c = self.word_space.centroid_similarities(word_vec)
         char_c = self.char_space.centroid_similarities(char_vec)
-        knn = self.word_space.neighbour_similarities(word_vec, self.doc_labels, len(self.classes))
+        knn = self.word_space.neighbour_similarities(word_vec, self.doc_labels, n)
+        nb = self.bayes.posteriors(words, self.bayes_temperature) if self.bayes else [0.0] * n
+        return word_c, char_c, knn, nb
+
+    def scores(self, text: str) -> list[float]:
+        """Raw score of every class (same order as `self.classes`)."""
+        parts = self.components(text)
+        if parts is None:
+            return [0.0] * len(self.classes)
+        w_cent, w_char, w_knn = self.weights
+        w_nb = self.bayes_weight
         scores = [
-            w_cent * a + w_char * b + w_knn * c
-            for a, b, c in zip(word_c, char_c, knn, strict=True)
+            w_cent * a + w_char * b + w_knn * c + w_nb * d
+            for a, b, c, d in zip(*parts, strict=True)
         ]
         if self.null_index is not None:
             scores[self.null_index] -= self.null_penalty
