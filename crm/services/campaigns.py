@@ -325,13 +325,16 @@ def _send(campaign: Campaign, delivery: CampaignDelivery) -> str:
         provider_id = (_send_email(campaign, delivery) if delivery.channel == ConsentChannel.EMAIL
                        else _send_sms(campaign, delivery))
     except SmsError as error:
-        return _failed(delivery, str(error), transient=error.transient)
-    except Exception as error:  # the ESP refused or the network failed: not sent
+        # Retry only what the provider answered it did not accept; without an answer we
+        # cannot know whether it left, and a campaign is never sent twice.
+        answered = getattr(error, "code", None) is not None
+        return _failed(delivery, str(error), transient=error.transient and answered)
+    except Exception as error:  # the ESP refused, or no answer came
         logger.warning("campaign %s delivery %s failed: %s", campaign.pk, delivery.pk,
                        type(error).__name__)
         status = getattr(getattr(error, "response", None), "status_code", None)
         return _failed(delivery, type(error).__name__,
-                       transient=status is None or status == 429 or status >= 500)
+                       transient=status is not None and (status == 429 or status >= 500))
     _finish(delivery, CampaignDelivery.Status.SENT, provider_id=provider_id)
     record_contact(usager=delivery.usager, kind=TimelineEntry.Kind.CAMPAIGN,
                    occurred_at=delivery.sent_at, channel=delivery.channel,

@@ -149,7 +149,9 @@ def usager_edit(request, pk: int):
             else:
                 messages.success(request, _("Fiche enregistrée."))
             return redirect("crm:usager", pk=pk)
-    return render(request, "crm/usager_edit.html", {"usager": usager, "form": form})
+    status = 400 if request.method == "POST" else 200
+    return render(request, "crm/usager_edit.html", {"usager": usager, "form": form},
+                  status=status)
 
 
 @staff_required
