@@ -26,7 +26,7 @@ from django.views.decorators.http import require_GET
 from guichet import indicators
 from guichet.models import Channel, Nature, Status
 from guichet.services import parse_reference
-from maison import roles
+from maison import events, roles
 from maison.models import Commune
 
 from . import charts, dashboard, rollups
@@ -87,13 +87,23 @@ def _render_dashboard(request, *, commune: Commune | None = None):
         "trend_chart": charts.columns(board.trend),
         "monthly_chart": charts.columns(board.monthly, grouped=True),
         "live_url": _with_query(reverse("cockpit:live"), query),
-        "stream_url": _with_query(reverse("cockpit:stream"), query),
+        # Events published between this render and the stream's opening are replayed.
+        "stream_url": _with_query(reverse("cockpit:stream"),
+                                  "&".join(filter(None, [query, f"last_id={_last_event_id()}"]))),
         "refresh_seconds": settings.COCKPIT_REFRESH_SECONDS,
         "can_drill": roles.supervises(request.user),
         "communes": sorted(board.names.communes.values(), key=lambda item: item.name),
         "activity": [activity_json(item) for item in board.activity],
     }
     return render(request, "cockpit/home.html", context, status=status)
+
+
+def _last_event_id() -> str:
+    try:
+        return events.get_bus().last_id()
+    except Exception:  # the bus being down must not cost the page; the stream will say so
+        logger.exception("live event bus unavailable")
+        return ""
 
 
 def _with_query(url: str, query: str) -> str:

@@ -47,6 +47,8 @@
       .then(function (data) {
         if (!data) { return; }
         applyFigures(data.figures || {});
+        // Lines the stream may have missed (a reconnection gap): oldest first, on top.
+        (data.activity || []).slice().reverse().forEach(addFeedLine);
         var time = new Date(data.updated_at);
         setText(status, "Mis à jour à " + time.toLocaleTimeString("fr-FR", { hour: "2-digit", minute: "2-digit", second: "2-digit" }) + ".");
       })
@@ -57,11 +59,16 @@
     if (pending === null) { pending = window.setTimeout(refresh, 150); }
   }
 
+  function feedKey(entry) { return entry.kind + "|" + entry.reference; }
+
   function addFeedLine(entry) {
-    if (!feed) { return; }
+    if (!feed || !entry.reference) { return; }
+    var key = feedKey(entry);
+    if (feed.querySelector('[data-key="' + CSS.escape(key) + '"]')) { return; }
     var empty = feed.querySelector("[data-feed-empty]");
     if (empty) { empty.remove(); }
     var item = document.createElement("li");
+    item.setAttribute("data-key", key);
     if (entry.kind === "ticket.resolved" || entry.kind === "ticket.closed") { item.className = "is-done"; }
     item.classList.add("is-new");
     var what = document.createElement("span");

@@ -55,7 +55,7 @@ def test_events_are_framed_whitelisted_and_filtered():
                    Event("", "keepalive", {}),
                    Event("10", "ticket.closed", payload)])
     body = "".join(stream.event_stream(bus, after_id="6", seconds=3, commune="Deauville"))
-    assert body.startswith("retry: 2000\n")
+    assert body.startswith("retry: 500\nid: 6\n")
     assert bus.calls == [("6", 3)]
     events_seen = parse(body)
     assert [e["id"] for e in events_seen] == ["7", "10"]
