@@ -195,21 +195,37 @@ def street(commune_name: str | None, street_name: str | None) -> StreetRef | Non
     return None
 
 
-def match_street(commune_name: str, text: str) -> StreetRef | None:
-    """A street of the commune from loosely typed text ("des bains", "rue des bain")."""
-    from rapidfuzz import fuzz, process
+STREET_TYPES = {"rue", "r", "avenue", "av", "boulevard", "bd", "chemin", "ch", "route", "rte",
+                "impasse", "imp", "place", "pl", "quai", "allee", "promenade", "sentier",
+                "square", "residence", "lotissement"}
+STREET_STOP = {"de", "du", "des", "la", "le", "les", "l", "d", "a", "au", "aux", "en"}
+STREET_MIN_SCORE = 80
 
+
+def street_core(text: str) -> str:
+    """The distinctive words of a street name: « rue des Bains » → « bain »."""
     from chatbot.nlu.normalize import fold
 
-    candidates = streets_of(commune_name)
-    if not candidates or not text.strip():
+    words = [w for w in fold(text).split() if w not in STREET_STOP and not w.isdigit()]
+    if words and words[0] in STREET_TYPES:
+        words = words[1:]
+    return " ".join(w[:-1] if len(w) > 3 and w.endswith(("s", "x")) else w for w in words)
+
+
+def match_street(commune_name: str, text: str) -> StreetRef | None:
+    """A street of the commune from loosely typed text ("des bains", "rue des bain")."""
+    from rapidfuzz import fuzz
+
+    query = street_core(text[:120])
+    if len(query) < 3:
         return None
-    query = fold(text)[:120]
-    choices = {i: fold(s.name) for i, s in enumerate(candidates)}
-    best = process.extractOne(query, choices, scorer=fuzz.WRatio, score_cutoff=82)
-    if best is None:
-        return None
-    return candidates[best[2]]
+    best, best_score = None, 0.0
+    for ref in streets_of(commune_name):
+        core = street_core(ref.name)
+        score = max(fuzz.ratio(query, core), fuzz.token_set_ratio(query, core) - 5)
+        if score > best_score:
+            best, best_score = ref, score
+    return best if best_score >= STREET_MIN_SCORE else None
 
 
 # --- Knowledge --------------------------------------------------------------------------------

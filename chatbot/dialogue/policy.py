@@ -261,6 +261,8 @@ def _step_street(state, text, u, entities, hooks, now):
             entities.get("adresse"):
         slot_tools.set_commune(state.slots, other_commune)
         return _after_slot(state, hooks, now, entities)
+    if not entities.get("adresse") and _switches(state, u):
+        return None
     ref = slot_tools.read_street(state, text, entities)
     if ref is None:
         return _retry(state, "street", u)
