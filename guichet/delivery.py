@@ -212,6 +212,9 @@ def _send_email(message: Message) -> str:
     except Exception as exc:
         raise _classify_email_error(exc) from exc
     esp_status = getattr(email, "anymail_status", None)
+    statuses = set(getattr(esp_status, "status", None) or ())
+    if statuses and statuses <= {"rejected", "invalid"}:
+        raise PermanentDeliveryError(_("adresse refusée par le prestataire"))
     provider_id = getattr(esp_status, "message_id", None) if esp_status else None
     return str(provider_id or message.message_id_header)
 
