@@ -1,7 +1,7 @@
 """The resident's answer page: no login, the token in the link is the only key.
 
 Every failure is a clear French page (404 unknown link, 410 expired link), never an error.
-Pages are never cached nor indexed, and send no Referer (the token is in the URL).
+Pages are never cached nor indexed, and send no Referer to other sites (the token is in the URL).
 """
 
 from __future__ import annotations
@@ -22,7 +22,9 @@ from ..models import Answer
 
 def _private(response):
     add_never_cache_headers(response)
-    response["Referrer-Policy"] = "no-referrer"
+    # No Referer to other sites (the token is in the URL); "no-referrer" would also blank the
+    # Origin of our own form posts, which CSRF protection checks.
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -11,6 +11,8 @@ from crm import services as crm_services
 from guichet import services as guichet_services
 from guichet.models import Channel, Status, Ticket
 from maison.calendar import local_tz
+from surveys import dispatch, planning, tokens
+from surveys.models import Survey
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 
@@ -56,3 +58,21 @@ def refuse_surveys():
                                     given=False, source="accueil")
 
     return _refuse
+
+
+@pytest.fixture
+def sent_survey(make_ticket):
+    """A survey sent just now (real time), and its answer token."""
+
+    def _make(**kwargs):
+        now = timezone.now()
+        ticket = make_ticket(resolved_at=now - timedelta(minutes=1), **kwargs)
+        planning.plan_surveys(now=now)
+        dispatch.dispatch_due(now=now + timedelta(hours=2), respect_window=False)
+        survey = Survey.objects.get(ticket=ticket)
+        assert survey.status == Survey.Status.SENT
+        return survey, tokens.make_token(survey.ticket_id, survey.token_nonce)
+
+    return _make
+
+

@@ -15,22 +15,6 @@ from surveys.models import Answer, FollowUp, Survey
 pytestmark = pytest.mark.usefixtures("reference_data")
 
 
-@pytest.fixture
-def sent_survey(make_ticket):
-    """A survey sent just now (real time), and its answer token."""
-
-    def _make(**kwargs):
-        now = timezone.now()
-        ticket = make_ticket(resolved_at=now - timedelta(minutes=1), **kwargs)
-        planning.plan_surveys(now=now)
-        dispatch.dispatch_due(now=now + timedelta(hours=2), respect_window=False)
-        survey = Survey.objects.get(ticket=ticket)
-        assert survey.status == Survey.Status.SENT
-        return survey, tokens.make_token(survey.ticket_id, survey.token_nonce)
-
-    return _make
-
-
 def url(token, suffix=""):
     return f"/enquete/{token}/{suffix}"
 
@@ -49,7 +33,7 @@ def test_one_click_from_the_email_records_the_score_then_offers_the_rest(client,
     assert 'value="4" required checked' in content
     assert "résolue dès le premier contact" in content
     assert page["Cache-Control"].startswith("max-age=0")
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
 
 
 def test_the_answer_goes_to_the_usager_360_timeline_once(client, sent_survey):
