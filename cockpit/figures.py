@@ -79,6 +79,8 @@ def format_business_duration(seconds: int) -> str:
         return _("%(hours)s h") % {"hours": text}
     days = hours / 8
     text = f"{days:.1f}".rstrip("0").rstrip(".").replace(".", ",")
+    if text == "1":
+        return _("1 j ouvré")
     return _("%(days)s j ouvrés") % {"days": text}
 
 
@@ -105,6 +107,9 @@ class Sums:
     values: dict[str, int] = field(default_factory=dict)
 
     def __getitem__(self, column: str) -> int:
+        # Only measures: templates try item look-up before attributes (sums.created).
+        if column not in MEASURE_SET:
+            raise KeyError(column)
         return self.values.get(column) or 0
 
     def add(self, other: dict) -> None:
@@ -154,6 +159,9 @@ class Sums:
 
     def complaint_resolution(self, fraction: float) -> BinnedDuration | None:
         return percentile_bin(self.histogram(COMPLAINT_RESOLUTION_HISTOGRAM), fraction)
+
+
+MEASURE_SET = frozenset(ROLLUP_MEASURES)
 
 
 def _sum_all() -> dict:

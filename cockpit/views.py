@@ -135,6 +135,8 @@ def live(request):
         "figures": dashboard.live_figures(choice, scope),
         "activity": [activity_json(item) for item in indicators.recent_activity(scope)],
         "updated_at": timezone.now().isoformat(),
+        "updated_label": _("Mis à jour à %(time)s.") % {
+            "time": date_format(timezone.localtime(), "H:i:s")},
     })
 
 
@@ -147,6 +149,14 @@ ACTIVITY_LABELS = {
 }
 
 
+def _feed_time(moment) -> str:
+    """"14:05" today, "24/11 14:05" before."""
+    local = timezone.localtime(moment)
+    if local.date() == timezone.localdate():
+        return date_format(local, "H:i")
+    return date_format(local, "d/m H:i")
+
+
 def activity_json(item: indicators.Activity) -> dict:
     """A feed line, the same for the page, the live refresh and the stream (no personal data)."""
     return {
@@ -154,7 +164,7 @@ def activity_json(item: indicators.Activity) -> dict:
         "label": str(ACTIVITY_LABELS.get(item.kind, item.kind)),
         "reference": item.reference,
         "at": timezone.localtime(item.at).isoformat(),
-        "time": date_format(timezone.localtime(item.at), "H:i"),
+        "time": _feed_time(item.at),
         "theme": item.theme or "",
         "commune": item.commune or "",
         "channel": str(Channel(item.channel).label) if item.channel in Channel.values else "",

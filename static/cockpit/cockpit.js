@@ -49,8 +49,7 @@
         applyFigures(data.figures || {});
         // Lines the stream may have missed (a reconnection gap): oldest first, on top.
         (data.activity || []).slice().reverse().forEach(addFeedLine);
-        var time = new Date(data.updated_at);
-        setText(status, "Mis à jour à " + time.toLocaleTimeString("fr-FR", { hour: "2-digit", minute: "2-digit", second: "2-digit" }) + ".");
+        setText(status, data.updated_label || "");
       })
       .catch(function () { /* the periodic refresh tries again */ });
   }

@@ -113,6 +113,11 @@ def test_the_page_shows_the_filtered_figures_and_their_change(client, elu, seede
     assert created.delta  # a comparison is shown
     page = response.content.decode()
     assert "12 derniers mois" in page and "Deauville" in page
+    # The sections show the same figures as the key figures (templates read properties).
+    complaints = sum(1 for t in expected if t.nature == "reclamation")
+    assert f"<dt>Réclamations reçues</dt><dd>{complaints} (" in page
+    share = board.sums.resolution_met_share
+    assert f"Traitement dans le délai promis</th><td class=\"ck-num\">{round(share * 100)}" in page
 
 
 def test_the_commune_view_is_the_dashboard_for_one_commune(client, elu, seeded):
