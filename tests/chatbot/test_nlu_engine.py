@@ -22,6 +22,7 @@ TODAY = date(2026, 11, 25)
 REPO = Path(__file__).resolve().parents[2]
 INTENTS_MD = REPO.parent / "shared" / "sophie" / "intents.md"
 DEV_SET = Path(os.environ.get("SOPHIE_DEV_SET", REPO.parent / "shared" / "sophie" / "dev.jsonl"))
+HELDOUT_SET = REPO / "chatbot" / "data" / "eval" / "heldout.jsonl"
 
 
 @pytest.fixture(scope="module")
@@ -47,8 +48,27 @@ def test_catalogue_ids_match_training_files():
 
 def test_every_training_file_has_enough_phrases():
     training = load_training_from_files()
-    short = {k: len(v) for k, v in training.items() if len(v) < 15}
+    short = {k: len(v) for k, v in training.items() if k and len(v) < 20}
     assert not short
+    assert len(training[None]) >= 300  # out of scope is the largest, most varied class
+
+
+def _normalised_lines(path: Path) -> set[str]:
+    from chatbot.nlu.normalize import normalize
+
+    with path.open(encoding="utf-8") as handle:
+        return {normalize(json.loads(line)["text"]) for line in handle if line.strip()}
+
+
+def test_evaluation_sentences_never_leak_into_training():
+    from chatbot.nlu.normalize import normalize
+
+    trained = {normalize(p) for phrases in load_training_from_files().values() for p in phrases}
+    leaked = (_normalised_lines(HELDOUT_SET) & trained) - {""}
+    if DEV_SET.exists():
+        # Short generic messages ("bonjour", "au revoir") were in training before dev existed.
+        leaked |= {t for t in _normalised_lines(DEV_SET) & trained if len(t.split()) > 2}
+    assert not leaked
 
 
 def test_public_api_shape(engine):
@@ -152,6 +172,25 @@ def test_dev_set_floor(engine):
     assert report.intent_accuracy >= 0.95, summary
     assert report.confident_wrong_rate <= 0.02, summary
     assert report.out_of_scope_rejection >= 0.90, summary
+    for key, accuracy in report.entity_accuracy.items():
+        assert accuracy >= 0.9, f"{key}: {summary}"
+
+
+def test_heldout_set_floor(engine):
+    """The honest yardstick: messages written before tuning, never trained on.
+
+    Measured when the floors were set: accuracy 95.5 %, confident wrong 1.0 %, out-of-scope
+    rejection 92.5 %, commune 98 %, item 100 %. The floors sit below so that adding phrases
+    does not break the build, but a real regression does.
+    """
+    with HELDOUT_SET.open(encoding="utf-8") as handle:
+        examples = [json.loads(line) for line in handle if line.strip()]
+    assert len(examples) >= 250
+    report = evaluate(engine, examples, today=TODAY)
+    summary = format_report(report)
+    assert report.intent_accuracy >= 0.90, summary
+    assert report.confident_wrong_rate <= 0.03, summary
+    assert report.out_of_scope_rejection >= 0.85, summary
     for key, accuracy in report.entity_accuracy.items():
         assert accuracy >= 0.9, f"{key}: {summary}"
 
