@@ -307,8 +307,9 @@ def tracking(request, reference: str, code: str):
                "errors": [(form[name] if name != "__all__" else None, error)
                           for name, errs in form.errors.items() for error in errs]}
     response = render(request, "guichet/public/tracking.html", context, status=status)
-    # The URL holds a secret: never sent to another site, never indexed.
-    response["Referrer-Policy"] = "no-referrer"
+    # The URL holds a secret: never sent to another site, never indexed ("same-origin", not
+    # "no-referrer", which makes browsers send "Origin: null" and fail the CSRF check).
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

@@ -37,7 +37,7 @@ def test_page_shows_status_deadline_and_public_entries_only(client, ticket):
     assert "Mon bac jaune est fendu." in html and "Un nouveau bac arrive jeudi." in html
     assert "NOTE-INTERNE" not in html and "RÉPONSE-MASQUÉE" not in html
     assert "Demande reçue (Courriel)" in html and "Statut : En cours" in html
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "noindex" in response["X-Robots-Tag"]
 
 
