@@ -98,3 +98,7 @@ def channel_labels() -> dict[str, str]:
     from .models import Channel
 
     return {value: str(label) for value, label in Channel.choices}
+
+
+def done_ticket_count() -> int:
+    return Ticket.objects.filter(status__in=DONE_STATUSES, resolved_at__isnull=False).count()
