@@ -7,11 +7,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from maison.demo import Seeded, seeded_with, silent_progress
-from surveys import demo, selectors
 from crm.models import Usager
 from guichet.models import Channel, Ticket
+from maison.demo import Seeded, seeded_with, silent_progress
 from maison.models import Theme
+from surveys import demo, selectors
 from surveys.models import Answer, FollowUp, Survey
 
 pytestmark = pytest.mark.usefixtures("reference_data")
