@@ -124,6 +124,11 @@ def start(state: State, intent: str, text: str, entities: dict, hooks, now,
           review: bool = False) -> Reply:
     state.fallbacks = 0
     state.start(intent, origin=text)
+    spec = catalogue.spec(intent)
+    if spec and spec.ticket and "place" in spec.ticket.slots:
+        # A report is about where the problem is, not where the resident lives.
+        for key in ("commune", "street", "street_id", "number"):
+            state.slots.pop(key, None)
     slot_tools.prefill(state, entities)
     if intent == "suivi_demande" and not state.slots.get("reference"):
         last = hooks.last_ticket()
