@@ -32,6 +32,7 @@ def closed_tickets():
         for i in range(3000)])
 
 
+@pytest.mark.django_db(transaction=True)  # reset() TRUNCATEs, as seed_demo --reset does
 def test_demo_surveys_look_like_the_real_thing(closed_tickets):
     with seeded_with(3):
         result = demo.seed(tickets=3000, progress=silent_progress)
