@@ -92,6 +92,7 @@ def unanswered_questions(*, conversations, since: datetime, until: datetime,
     turns = (Turn.objects.filter(role=Turn.Role.USAGER, created_at__gte=since,
                                  created_at__lt=until, conversation__in=conversations)
              .filter(Q(needs_review=True) | Q(reviewed_at__isnull=False))
+             .order_by("-created_at", "-pk")  # the latest wording is the one shown
              .values_list("conversation_id", "text")[:20000])
     asked_in: dict[str, set] = {}
     shown: dict[str, str] = {}
