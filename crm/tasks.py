@@ -54,7 +54,10 @@ def find_duplicates() -> dict:
 @shared_task(acks_late=True, ignore_result=True)
 def apply_retention() -> int:
     from crm.services.rgpd import apply_retention as apply
+    from crm.services.rgpd import prune_access_log
 
     erased = apply()
-    logger.info("retention: %s inactive usagers anonymised", erased)
+    pruned = prune_access_log()
+    logger.info("retention: %s inactive usagers anonymised, %s access log rows pruned",
+                erased, pruned)
     return erased

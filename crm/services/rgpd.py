@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -201,3 +201,10 @@ def apply_retention(*, now: datetime | None = None, limit: int | None = None) ->
 
 def retention_due_count(now: datetime | None = None) -> int:
     return inactive_usagers(now).count()
+
+
+def prune_access_log(now: datetime | None = None) -> int:
+    """Forget old traces of access; records of erasures stay as proof of the erasure."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.MDS_ACCESS_LOG_RETENTION_DAYS)
+    return (AccessLog.objects.filter(at__lt=cutoff).exclude(action=AccessLog.Action.ERASE)
+            .delete()[0])

@@ -222,3 +222,14 @@ def test_retention_is_a_nightly_beat_task():
     assert entry["task"] == tasks.apply_retention.name
     assert BEAT_SCHEDULE["crm-dispatch-due-campaigns"]["task"] == \
         tasks.dispatch_due_campaigns.name
+
+
+def test_old_access_traces_are_pruned_but_erasures_are_kept(solange, superviseur, settings):
+    from crm.services.rgpd import prune_access_log
+
+    settings.MDS_ACCESS_LOG_RETENTION_DAYS = 365
+    export_usager(usager=solange, by=superviseur)
+    erase_usager(usager=solange, by=superviseur)
+    AccessLog.objects.update(at=timezone.now() - timedelta(days=400))
+    assert prune_access_log() == 1
+    assert list(AccessLog.objects.values_list("action", flat=True)) == [AccessLog.Action.ERASE]
