@@ -327,6 +327,8 @@ MDS_PREFERENCES_LINK_DAYS = env.int("MDS_PREFERENCES_LINK_DAYS", default=90)
 # RGPD retention: usagers without any contact for this long are anonymised by a nightly task.
 MDS_RETENTION_INACTIVE_YEARS = env.int("MDS_RETENTION_INACTIVE_YEARS", default=3)
 MDS_RETENTION_BATCH = env.int("MDS_RETENTION_BATCH", default=500)
+# The access log is kept this long (erasure records are kept as proof).
+MDS_ACCESS_LOG_RETENTION_DAYS = env.int("MDS_ACCESS_LOG_RETENTION_DAYS", default=365)
 # Campaign sending: throttled to protect the ESP/SMS quotas and our sender reputation.
 MDS_CAMPAIGN_RATE_PER_SECOND = env.float("MDS_CAMPAIGN_RATE_PER_SECOND", default=10.0)
 MDS_CAMPAIGN_BATCH_SIZE = env.int("MDS_CAMPAIGN_BATCH_SIZE", default=200)
