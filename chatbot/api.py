@@ -93,8 +93,8 @@ class MessageIn(serializers.Serializer):
                                          help_text="Identifiant de la conversation, ou null "
                                                    "pour en commencer une.")
     text = serializers.CharField(allow_blank=True, trim_whitespace=False,
-                                 max_length=services.MAX_MESSAGE_CHARS,
-                                 help_text="Le message de l’usager (10 000 caractères au plus).")
+                                 help_text="Le message de l’usager (10 000 caractères au plus ; "
+                                           "au-delà, une erreur 400 l’explique).")
     page = serializers.CharField(required=False, allow_blank=True, max_length=300,
                                  help_text="La page où le widget est affiché (facultatif).")
 
@@ -192,11 +192,10 @@ class MessagesView(SophieView):
         data = MessageIn(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            services.validate_text(data.validated_data["text"])
+            text = services.validate_text(data.validated_data["text"])
             conversation = services.get_or_start(data.validated_data.get("conversation"),
                                                  page=data.validated_data.get("page", ""))
-            exchange = services.post_message(conversation=conversation,
-                                             text=data.validated_data["text"])
+            exchange = services.post_message(conversation=conversation, text=text)
         except DjangoValidationError as error:
             return _django_error(error)
         return Response(exchange_payload(exchange))

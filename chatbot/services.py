@@ -53,8 +53,11 @@ class Exchange:
 
 
 def validate_text(text) -> str:
+    """The message as it will be stored; NUL characters (which no database text column
+    accepts, and no resident means) are dropped."""
     if not isinstance(text, str):
         raise ValidationError(_("Le message doit être du texte."), code="not_text")
+    text = text.replace("\x00", "")
     if not text.strip():
         raise ValidationError(_("Le message est vide : écrivez votre question."),
                               code="empty_message")
