@@ -54,7 +54,7 @@ DEFAULT_BAYES_TEMPERATURE = 1.0
 CHAR_NGRAMS = (3, 4, 5)
 # Features found in more than this share of phrases are too common to find neighbours with;
 # skipping them keeps the neighbour search fast and barely changes similarities.
-NEIGHBOUR_MAX_DF = 0.08
+NEIGHBOUR_MAX_DF = 0.04
 MAX_ALTERNATIVES = 3
 # Centroid weights below this are dropped from the postings: they are the long tail of
 # n-grams an intent shares with every other, cost most of the scoring time and move no

@@ -30,10 +30,12 @@ def engine() -> Engine:
     return build_engine_from_files()
 
 
+# CPU time of this process, not wall time: the targets are "on one core", and a shared CI
+# machine (2 cores, several test runs at once) would otherwise measure its own queue.
 def test_build_is_fast():
-    started = time.perf_counter()
+    started = time.process_time()
     build_engine_from_files()
-    assert time.perf_counter() - started < 2.0
+    assert time.process_time() - started < 2.0
 
 
 def test_catalogue_ids_match_training_files():
@@ -148,9 +150,9 @@ def test_understand_is_fast_and_small(engine):
         "jour ramassage poubelle jaune st arnoult", "où jeter un pot de yaourt"] * 50
     durations = []
     for text in texts * 3:
-        started = time.perf_counter()
+        started = time.process_time()
         engine.understand(text, today=TODAY)
-        durations.append(time.perf_counter() - started)
+        durations.append(time.process_time() - started)
     durations.sort()
     p50 = durations[len(durations) // 2]
     p99 = durations[int(len(durations) * 0.99)]
@@ -179,7 +181,7 @@ def test_dev_set_floor(engine):
 def test_heldout_set_floor(engine):
     """The honest yardstick: messages written before tuning, never trained on.
 
-    Measured when the floors were set: accuracy 95.5 %, confident wrong 1.0 %, out-of-scope
+    Measured when the floors were set: accuracy 95.1 %, confident wrong 1.0 %, out-of-scope
     rejection 92.5 %, commune 98 %, item 100 %. The floors sit below so that adding phrases
     does not break the build, but a real regression does.
     """
