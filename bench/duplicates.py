@@ -21,6 +21,7 @@ import random
 import sys
 import time
 import unicodedata
+from itertools import accumulate
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,7 +71,7 @@ class Generator:
             self.streets.setdefault(commune_id, []).append(name)
         # Real surnames for the common part, syllable-built ones for the long tail.
         self.surnames = list(LAST_NAMES) + [self._surname() for _ in range(6000)]
-        self.weights = [30] * len(LAST_NAMES) + [1] * 6000
+        self.cum_weights = list(accumulate([30] * len(LAST_NAMES) + [1] * 6000))
 
     def _surname(self) -> str:
         return "".join(self.rng.choice(SYLLABLES) for _ in range(self.rng.randint(2, 3))
@@ -79,7 +80,7 @@ class Generator:
     def person(self) -> dict:
         rng = self.rng
         first = rng.choice(FIRST_NAMES_F if rng.random() < 0.52 else FIRST_NAMES_M)
-        last = rng.choices(self.surnames, self.weights)[0]
+        last = rng.choices(self.surnames, cum_weights=self.cum_weights)[0]
         commune = rng.choice(self.communes)
         streets = self.streets.get(commune) or ["rue de la Mer"]
         person = {"first_name": first, "last_name": last, "commune_id": commune,
@@ -137,8 +138,8 @@ class Generator:
         return twin
 
 
-def generate(count: int, twin_share: float) -> list[tuple[int, int]]:
-    """Insert `count` usagers (twins included); returns the (original, twin) id pairs."""
+def plan(count: int, twin_share: float) -> tuple[list[dict], dict[int, int]]:
+    """The people to create (deterministic), and which index is a twin of which."""
     gen = Generator()
     people, twin_of = [], {}
     while len(people) < count:
@@ -147,6 +148,10 @@ def generate(count: int, twin_share: float) -> list[tuple[int, int]]:
         if gen.rng.random() < twin_share and len(people) < count:
             twin_of[len(people)] = len(people) - 1
             people.append(gen.twin(person))
+    return people, twin_of
+
+
+def insert(people: list[dict]) -> list[int]:
     ids: list[int] = []
     bar = tqdm(total=len(people), desc="Création des usagers", unit=" usagers")
     for start in range(0, len(people), BATCH):
@@ -166,7 +171,7 @@ def generate(count: int, twin_share: float) -> list[tuple[int, int]]:
         ContactPoint.objects.bulk_create(points, ignore_conflicts=True)
         bar.update(len(chunk))
     bar.close()
-    return [(ids[original], ids[twin]) for twin, original in twin_of.items()]
+    return ids
 
 
 def main() -> None:
@@ -181,9 +186,12 @@ def main() -> None:
     if existing and existing < args.usagers:
         sys.exit(f"La base contient déjà {existing} usagers : utilisez une base dédiée au "
                  "banc d’essai (voir l’en-tête du script).")
-    twins: list[tuple[int, int]] = []
-    if not existing:
-        twins = generate(args.usagers, args.twins)
+    people, twin_of = plan(args.usagers, args.twins)
+    if existing:  # same seed, same order: the ids follow the plan
+        ids = list(Usager.objects.order_by("pk").values_list("pk", flat=True)[:len(people)])
+    else:
+        ids = insert(people)
+    twins = [(ids[original], ids[twin]) for twin, original in twin_of.items()]
     MergeProposal.objects.all().delete()
 
     bars: dict[str, tqdm] = {}

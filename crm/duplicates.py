@@ -26,7 +26,7 @@ from rapidfuzz.distance import Levenshtein
 
 # Above this size a block is compared by sorted neighbourhood rather than all pairs.
 MAX_FULL_BLOCK = 60
-NEIGHBOURHOOD_WINDOW = 15
+NEIGHBOURHOOD_WINDOW = 10
 
 # Domains residents use most; a one- or two-letter slip ("gmial.com", "wanado.fr") is the same
 # mailbox for our purposes.
@@ -109,6 +109,8 @@ class Record:
         self.org = fold(self.organisation)
         person = f"{self.first} {self.last}".strip()
         self.name = person or self.org
+        # Tokens sorted once, so that comparing two names is one plain ratio.
+        self.sorted_name = " ".join(sorted(self.name.split()))
         self.address_key = fold(self.address)
         self.email_keys = {canonical_email(email) for email in self.emails if email}
         self.phone_keys = {phone_key(phone) for phone in self.phones if phone}
@@ -149,8 +151,22 @@ def _first_names_conflict(a: Record, b: Record) -> bool:
     return max(straight, swapped) < 70
 
 
-def score_pair(a: Record, b: Record) -> tuple[int, list[dict]]:
-    """0–100 and the reasons, as codes a page can translate (never the data itself)."""
+# Without a shared contact point, a pair needs a close name to reach any useful score:
+# commune and address alone weigh 35.
+NAME_FLOOR = 80
+
+
+def _contacts_differ(a: Record, b: Record) -> bool:
+    emails_differ = bool(a.email_keys and b.email_keys and not a.email_keys & b.email_keys)
+    phones_differ = bool(a.phone_keys and b.phone_keys and not a.phone_keys & b.phone_keys)
+    return emails_differ or phones_differ
+
+
+def score_pair(a: Record, b: Record, *, min_score: int = 0) -> tuple[int, list[dict]]:
+    """0–100 and the reasons, as codes a page can translate (never the data itself).
+
+    With `min_score`, a pair that cannot reach it is dropped early as (0, []).
+    """
     score = 0
     reasons: list[dict] = []
     if a.email_keys & b.email_keys:
@@ -159,8 +175,12 @@ def score_pair(a: Record, b: Record) -> tuple[int, list[dict]]:
     if a.phone_keys & b.phone_keys:
         score += 45
         reasons.append({"code": "phone_variant"})
+    name_similarity = (fuzz.ratio(a.sorted_name, b.sorted_name, score_cutoff=NAME_FLOOR)
+                       if a.name and b.name else 0)
+    if min_score > 35 and score == 0 and not name_similarity:
+        return 0, []
     if a.name and b.name:
-        similarity = round(fuzz.token_sort_ratio(a.name, b.name))
+        similarity = round(name_similarity)
         if similarity >= 95:
             score += 40
             reasons.append({"code": "same_name", "value": similarity})
@@ -173,6 +193,10 @@ def score_pair(a: Record, b: Record) -> tuple[int, list[dict]]:
         if _first_names_conflict(a, b):
             score -= 40
             reasons.append({"code": "different_first_names"})
+    if _contacts_differ(a, b):
+        # Each has its own mailbox or mobile: homonyms more likely than one person.
+        score -= 10
+        reasons.append({"code": "different_contacts"})
     if a.commune_id and a.commune_id == b.commune_id:
         score += 15
         reasons.append({"code": "same_commune"})
@@ -187,31 +211,36 @@ def score_pair(a: Record, b: Record) -> tuple[int, list[dict]]:
     return max(0, min(100, score)), reasons
 
 
-def candidate_pairs(records: dict[int, Record],
-                    progress: Callable[[int], None] | None = None) -> set[tuple[int, int]]:
-    """Pairs of ids sharing at least one blocking key."""
+def blocks_of(records: dict[int, Record],
+              progress: Callable[[int], None] | None = None) -> list[list[int]]:
+    """The groups of record ids sharing a blocking key (groups of one left out)."""
     blocks: dict[str, list[int]] = defaultdict(list)
     for record in records.values():
         for key in blocking_keys(record):
             blocks[key].append(record.id)
         if progress:
             progress(1)
-    pairs: set[tuple[int, int]] = set()
-    for members in blocks.values():
-        if len(members) < 2:
-            continue
-        if len(members) <= MAX_FULL_BLOCK:
-            ordered = sorted(members)
-            for index, first in enumerate(ordered):
-                for second in ordered[index + 1:]:
-                    pairs.add((first, second))
-            continue
-        # Sorted neighbourhood: neighbours in name order are the likely twins.
-        ordered = sorted(members, key=lambda pk: (records[pk].name, records[pk].address_key))
+    return [members for members in blocks.values() if len(members) > 1]
+
+
+def block_pairs(members: list[int], records: dict[int, Record]) -> Iterable[tuple[int, int]]:
+    """Pairs worth comparing inside one block, as (smaller id, larger id)."""
+    if len(members) <= MAX_FULL_BLOCK:
+        ordered = sorted(members)
         for index, first in enumerate(ordered):
-            for second in ordered[index + 1:index + 1 + NEIGHBOURHOOD_WINDOW]:
-                pairs.add((first, second) if first < second else (second, first))
-    return pairs
+            for second in ordered[index + 1:]:
+                yield first, second
+        return
+    # Sorted neighbourhood: neighbours in name order are the likely twins.
+    ordered = sorted(members, key=lambda pk: (records[pk].name, records[pk].address_key))
+    for index, first in enumerate(ordered):
+        for second in ordered[index + 1:index + 1 + NEIGHBOURHOOD_WINDOW]:
+            yield (first, second) if first < second else (second, first)
+
+
+def candidate_pairs(records: dict[int, Record]) -> set[tuple[int, int]]:
+    """Every pair sharing at least one blocking key (for inspection and tests)."""
+    return {pair for members in blocks_of(records) for pair in block_pairs(members, records)}
 
 
 def find_candidates(
@@ -222,7 +251,9 @@ def find_candidates(
 ) -> list[Candidate]:
     """Every pair scoring at least `min_score`, best first.
 
-    `progress(phase, advance, total)` is called as work advances (a command draws a bar).
+    Pairs are scored block by block as they come, never all held in memory; a pair found in
+    two blocks is scored twice but kept once. `progress(phase, advance, total)` is called as
+    work advances (a command draws a bar).
     """
     by_id = {record.id: record for record in records}
     total = len(by_id)
@@ -231,18 +262,20 @@ def find_candidates(
         if progress:
             progress("blocking", advance, total)
 
-    pairs = candidate_pairs(by_id, blocking_progress)
-    candidates = []
+    blocks = blocks_of(by_id, blocking_progress)
+    found: dict[tuple[int, int], Candidate] = {}
     step = 0
-    for a_id, b_id in pairs:
-        score, reasons = score_pair(by_id[a_id], by_id[b_id])
-        if score >= min_score:
-            candidates.append(Candidate(a_id, b_id, score, reasons))
+    for members in blocks:
+        for a_id, b_id in block_pairs(members, by_id):
+            if (a_id, b_id) in found:
+                continue
+            score, reasons = score_pair(by_id[a_id], by_id[b_id], min_score=min_score)
+            if score >= min_score:
+                found[(a_id, b_id)] = Candidate(a_id, b_id, score, reasons)
         step += 1
-        if progress and step == 10_000:
-            progress("scoring", step, len(pairs))
+        if progress and step == 1000:
+            progress("scoring", step, len(blocks))
             step = 0
     if progress and step:
-        progress("scoring", step, len(pairs))
-    candidates.sort(key=lambda candidate: (-candidate.score, candidate.a, candidate.b))
-    return candidates
+        progress("scoring", step, len(blocks))
+    return sorted(found.values(), key=lambda c: (-c.score, c.a, c.b))

@@ -23,6 +23,7 @@ REASON_LABELS = {
     "same_name": _lazy("Même nom et prénom"),
     "close_name": _lazy("Nom très proche"),
     "different_first_names": _lazy("Attention : prénoms différents"),
+    "different_contacts": _lazy("Attention : courriels ou mobiles différents"),
     "same_commune": _lazy("Même commune"),
     "same_address": _lazy("Même adresse"),
     "close_address": _lazy("Adresse proche"),

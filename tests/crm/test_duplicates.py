@@ -73,6 +73,17 @@ def test_a_contact_variant_alone_is_strong_evidence_but_homonyms_elsewhere_are_n
     assert homonyms[0] < MIN
 
 
+def test_homonyms_with_their_own_mailboxes_need_more_than_a_name():
+    alone = score_pair(record(1, address=""), record(2, address=""))
+    own_mailboxes = score_pair(record(1, address="", emails=["marie@orange.fr"]),
+                               record(2, address="", emails=["m.dupont@free.fr"]))
+    same_address_too = score_pair(record(1, emails=["marie@orange.fr"]),
+                                  record(2, emails=["m.dupont@free.fr"]))
+    assert alone[0] >= MIN  # an anonymous chat, then the same name and commune: worth a look
+    assert own_mailboxes[0] < MIN and {"code": "different_contacts"} in own_mailboxes[1]
+    assert same_address_too[0] >= MIN
+
+
 def test_blocking_compares_only_records_that_share_a_key():
     records = {1: record(1, last="Dupont"), 2: record(2, last="Dupond"),
                3: record(3, first="Paul", last="Zimmermann", commune=2, address="1 quai")}

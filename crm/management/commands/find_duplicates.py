@@ -30,7 +30,7 @@ class Command(BaseCommand):
                 for other in bars.values():
                     other.close()
                 bar = bars[phase] = tqdm(total=total, desc=PHASES.get(phase, phase),
-                                         unit=" paires" if phase == "scoring" else " usagers",
+                                         unit=" groupes" if phase == "scoring" else " usagers",
                                          file=self.stderr._out, leave=True)
             bar.update(advance)
 
