@@ -198,8 +198,22 @@ class Reception:
     notes: list[str] = field(default_factory=list)
 
 
+class _LostRace(Exception):
+    """A concurrent delivery of the same message committed first: undo ours, return theirs."""
+
+
+def receive(**kwargs) -> Reception:
+    """Receive one message from a resident, whatever the channel (see `_receive`)."""
+    try:
+        return _receive(**kwargs)
+    except _LostRace:
+        # Everything we wrote was rolled back with the atomic block; the other delivery's
+        # message is committed and is the one to return.
+        return _already_received(kwargs["channel"], kwargs.get("external_id", ""))
+
+
 @transaction.atomic
-def receive(
+def _receive(
     *,
     channel: str,
     body: str,
@@ -256,7 +270,9 @@ def receive(
         existing = _already_received(channel, external_id)
         if existing:
             return existing
-    body = (body or "").strip()
+    # NUL characters never come from a person and PostgreSQL refuses them in text.
+    body = (body or "").replace("\x00", "").strip()
+    subject, body_html = (subject or "").replace("\x00", ""), (body_html or "").replace("\x00", "")
     if not body and not attachments:
         raise ValidationError(_("Le message est vide."), code="empty_message")
     if len(body) > settings.MDS_MAX_MESSAGE_CHARS:
@@ -318,8 +334,7 @@ def receive(
                               body=body, body_html=body_html, external_id=external_id,
                               received_at=received_at, actor=actor, metadata=metadata)
     if message is None:  # lost a race with a concurrent delivery of the same message
-        transaction.set_rollback(True)
-        return _already_received(channel, external_id)
+        raise _LostRace()
     _store_attachments(message, attachments)
     if raw is not None:
         RawInbound.objects.filter(pk=raw.pk).update(state=RawInbound.State.PROCESSED,
@@ -338,6 +353,9 @@ def receive(
                      reopened=reopened, acknowledgement=acknowledgement)
 
 
+receive.__wrapped__ = _receive  # inspect.signature(receive) shows the real parameters
+
+
 def _receive_automated(*, ticket, channel, usager, subject, body, body_html, external_id,
                        received_at, metadata, raw, attachments) -> Reception:
     """Keep an auto-reply on the ticket it answers; ignore it when it answers nothing."""
@@ -353,8 +371,7 @@ def _receive_automated(*, ticket, channel, usager, subject, body, body_html, ext
                               received_at=received_at, actor=None,
                               metadata={**(metadata or {}), "automated": True})
     if message is None:
-        transaction.set_rollback(True)
-        return _already_received(channel, external_id)
+        raise _LostRace()
     _store_attachments(message, attachments)
     if raw is not None:
         RawInbound.objects.filter(pk=raw.pk).update(state=RawInbound.State.PROCESSED,

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from maison import roles
 
 from ..models import Channel, RawInbound
+from . import email as email_channel
 from . import notices
 from . import raw as raw_store
 
@@ -41,8 +42,9 @@ def _agents_only(view):
 def summary(raw: RawInbound) -> dict:
     """Sender, subject and a short excerpt, read from the stored payload whatever the channel."""
     payload = raw.payload or {}
-    if raw.channel == Channel.EMAIL and payload.get("mime"):
-        parsed = email.message_from_string(payload["mime"][:200_000], policy=email.policy.default)
+    if raw.channel == Channel.EMAIL and payload.get("mime_b64"):
+        parsed = email.message_from_bytes(email_channel.mime_bytes(raw),
+                                          policy=email.policy.default)
         body = parsed.get_body(preferencelist=("plain", "html")) if parsed.is_multipart() \
             else parsed
         try:

@@ -8,6 +8,7 @@ the rules that use them live behind the funnel.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import html as html_lib
 import logging
@@ -121,17 +122,24 @@ def sanitize_html(html: str) -> str:
 
 def external_id_of(message, mime: str) -> str:
     """The Message-ID, or a digest of the content when a sender left it out (still idempotent)."""
-    message_id = (message.get("Message-ID") or "").strip()
+    message_id = (message.get("Message-ID") or "").strip().replace("\x00", "")
     if message_id:
         return message_id[:255]
-    return "sha256:" + hashlib.sha256(mime.encode("utf-8", "replace")).hexdigest()
+    return "sha256:" + hashlib.sha256(mime.encode("ascii")).hexdigest()
 
 
 def _mime_of(message) -> str:
+    """The whole message as base64 of its bytes: binary attachments survive JSON storage."""
     try:
-        return message.as_string()
+        data = message.as_bytes()
     except Exception:  # a message Python cannot re-serialise is still kept, headers first
-        return "\n".join(f"{name}: {value}" for name, value in message.items())
+        data = "\n".join(f"{name}: {value}" for name, value in message.items()).encode(
+            "utf-8", "replace")
+    return base64.b64encode(data).decode("ascii")
+
+
+def mime_bytes(raw: RawInbound) -> bytes:
+    return base64.b64decode(raw.payload.get("mime_b64", "") or b"")
 
 
 def handle_inbound(sender, event, esp_name, **kwargs) -> None:
@@ -144,7 +152,7 @@ def handle_inbound(sender, event, esp_name, **kwargs) -> None:
     if raw_store.already_received(Channel.EMAIL, external_id):
         return  # a retried delivery: stored once
     raw = raw_store.store(channel=Channel.EMAIL, external_id=external_id, payload={
-        "esp": esp_name, "event_id": event.event_id, "mime": mime,
+        "esp": esp_name, "event_id": event.event_id, "mime_b64": mime,
         "envelope_sender": getattr(message, "envelope_sender", None),
         "stripped_text": getattr(message, "stripped_text", None),
         "spam_detected": getattr(message, "spam_detected", None)})
@@ -154,7 +162,7 @@ def handle_inbound(sender, event, esp_name, **kwargs) -> None:
 def reprocess_raw(raw: RawInbound):
     from anymail.inbound import AnymailInboundMessage
 
-    message = AnymailInboundMessage.parse_raw_mime(raw.payload.get("mime", ""))
+    message = AnymailInboundMessage.parse_raw_mime_bytes(mime_bytes(raw))
     message.envelope_sender = raw.payload.get("envelope_sender")
     message.stripped_text = raw.payload.get("stripped_text")
     # An agent asked for it: no longer treated as spam or as a robot.

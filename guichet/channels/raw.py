@@ -27,10 +27,21 @@ def already_received(channel: str, external_id: str) -> bool:
                                                         external_id=external_id).exists()
 
 
+def without_nul(value):
+    """PostgreSQL text and jsonb refuse NUL characters; a resident's input never holds one."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {without_nul(key): without_nul(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [without_nul(item) for item in value]
+    return value
+
+
 def store(*, channel: str, external_id: str, payload: dict) -> RawInbound:
     with transaction.atomic():  # committed on its own, before any processing
         return RawInbound.objects.create(channel=channel, external_id=external_id[:255],
-                                         payload=payload)
+                                         payload=without_nul(payload))
 
 
 def process(raw: RawInbound, handler: Callable[[RawInbound], Reception | None]

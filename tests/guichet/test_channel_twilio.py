@@ -323,3 +323,10 @@ def test_twilio_refusing_the_number_is_a_final_failure(client, agent, on_commit,
 def test_bad_status_callbacks_get_a_400(client, params):
     response = twilio_post(client, "/webhooks/twilio/status/", params)
     assert response.status_code == 400 and response.json()["error"]
+
+
+def test_nul_characters_never_reach_the_database(client):
+    response = twilio_post(client, "/webhooks/twilio/sms/", sms_params(body="Bac\x00 cassé"))
+    assert response.status_code == 200
+    assert Message.objects.get(direction="in").body == "Bac cassé"
+    assert "\x00" not in str(RawInbound.objects.get().payload)

@@ -1,0 +1,209 @@
+"""Inbound webhooks under load: Postmark inbound email and signed Twilio SMS, each sent twice.
+
+Starts gunicorn on loopback against PostgreSQL (DATABASE_URL from the environment, migrated
+and loaded with the reference data first), fires the webhooks from several client threads with
+keep-alive connections, every request twice (duplicates shuffled in, some concurrently), then
+reports sustained webhooks/s, p50/p99 latency, errors and duplicates (stored messages against
+unique ids).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/mds_channels \
+    REDIS_URL=redis://127.0.0.1:6379/3 .venv/bin/python bench/webhooks.py --messages 600
+
+Targets (issue 3): >= 300 webhooks/s, p99 < 100 ms, zero errors, zero duplicates.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import http.client
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import urlencode
+
+from tqdm import tqdm
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = "127.0.0.1"
+PUBLIC = "https://bench.coeurcotefleurie.example"
+WEBHOOK_SECRET = "bench:webhook-secret"
+TWILIO_TOKEN = "bench-twilio-auth-token"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def server_env() -> dict:
+    env = dict(os.environ)
+    env.update({
+        "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "bench-secret-key-" + "x" * 40,
+        "DJANGO_ALLOWED_HOSTS": HOST, "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_SECURE_COOKIES": "0", "DJANGO_LOG_LEVEL": "WARNING",
+        "MDS_PUBLIC_BASE_URL": PUBLIC, "ANYMAIL_WEBHOOK_SECRET": WEBHOOK_SECRET,
+        "TWILIO_AUTH_TOKEN": TWILIO_TOKEN, "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
+        "MDS_ACK_ENABLED": "1", "MDS_ACK_MAX_PER_DAY": "1000000",
+    })
+    return env
+
+
+def prepare_database(env: dict) -> None:
+    python = sys.executable
+    subprocess.run([python, "manage.py", "migrate", "--no-input", "-v", "0"], cwd=ROOT, env=env,
+                   check=True)
+    code = ("from maison.services import load_reference_data; "
+            "from guichet.reference import load_service_rules; "
+            "load_reference_data(); load_service_rules()")
+    subprocess.run([python, "manage.py", "shell", "-c", code], cwd=ROOT, env=env, check=True)
+
+
+def start_server(env: dict, port: int, workers: int, threads: int) -> subprocess.Popen:
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    server = subprocess.Popen(
+        [str(gunicorn), "maison.wsgi:application", "--bind", f"{HOST}:{port}",
+         "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads),
+         "--keep-alive", "30", "--log-level", "warning"],
+        cwd=ROOT, env=env)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection(HOST, port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("gunicorn did not start")
+
+
+def email_request(run: str, number: int) -> tuple[str, bytes, dict]:
+    sender = f"bench{number % 400}.{run}@example.fr"  # some senders write several times
+    payload = {
+        "FromName": "Résident Bench", "From": sender,
+        "FromFull": {"Email": sender, "Name": "Résident Bench", "MailboxHash": ""},
+        "To": "service.dechets@coeurcotefleurie.example",
+        "ToFull": [{"Email": "service.dechets@coeurcotefleurie.example", "Name": "",
+                    "MailboxHash": ""}],
+        "CcFull": [], "BccFull": [], "Subject": f"Bac non vidé {number}",
+        "MessageID": f"pm-{run}-{number}", "Date": "Mon, 23 Nov 2026 10:00:00 +0100",
+        "TextBody": "Bonjour, mon bac n'a pas été vidé ce matin rue des Bains. Merci.",
+        "HtmlBody": "<p>Bonjour, mon bac n'a pas été vidé ce matin.</p>",
+        "StrippedTextReply": "", "Attachments": [],
+        "Headers": [{"Name": "Message-ID", "Value": f"<{run}-{number}@mail.example.fr>"}],
+    }
+    auth = base64.b64encode(WEBHOOK_SECRET.encode()).decode()
+    return ("/anymail/postmark/inbound/", json.dumps(payload).encode(),
+            {"Content-Type": "application/json", "Authorization": f"Basic {auth}"})
+
+
+def sms_request(run: str, number: int) -> tuple[str, bytes, dict]:
+    from twilio.request_validator import RequestValidator
+
+    sid = f"SM{run}{number:08d}"
+    params = {"MessageSid": sid, "SmsSid": sid, "AccountSid": "AC" + "0" * 32,
+              "From": f"+336{(int(run[-4:], 16) * 7 + number) % 100_000_000:08d}",
+              "To": "+33757000000", "Body": "Bonjour, le bac jaune est cassé, rue du Port.",
+              "NumMedia": "0", "SmsStatus": "received", "ApiVersion": "2010-04-01"}
+    path = "/webhooks/twilio/sms/"
+    signature = RequestValidator(TWILIO_TOKEN).compute_signature(f"{PUBLIC}{path}", params)
+    return (path, urlencode(params).encode(),
+            {"Content-Type": "application/x-www-form-urlencoded",
+             "X-Twilio-Signature": signature})
+
+
+class Client(threading.local):
+    def connection(self, port: int) -> http.client.HTTPConnection:
+        if getattr(self, "conn", None) is None:
+            self.conn = http.client.HTTPConnection(HOST, port, timeout=30)
+        return self.conn
+
+
+def fire(local: Client, port: int, request) -> tuple[float, int]:
+    path, body, headers = request
+    for attempt in range(2):
+        conn = local.connection(port)
+        started = time.perf_counter()
+        try:
+            conn.request("POST", path, body=body, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            return time.perf_counter() - started, response.status
+        except (http.client.HTTPException, OSError):
+            conn.close()
+            local.conn = None
+            if attempt:
+                return time.perf_counter() - started, 599
+    return 0.0, 599
+
+
+def count_duplicates(env: dict, run: str) -> tuple[int, int]:
+    code = (
+        "from guichet.models import Message; "
+        f"rows = Message.objects.filter(direction__in=['in'], external_id__contains='{run}'); "
+        "print(rows.count(), rows.values('channel', 'external_id').distinct().count())")
+    out = subprocess.run([sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=env,
+                         check=True, capture_output=True, text=True).stdout.split()
+    return int(out[0]), int(out[1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=600,
+                        help="distinct webhooks per kind (email, SMS); each is sent twice")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent client threads")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    args = parser.parse_args()
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        raise SystemExit("Set DATABASE_URL to a PostgreSQL database (the benchmark's target).")
+
+    env = server_env()
+    prepare_database(env)
+    run = f"{int(time.time()):x}"
+    requests = [email_request(run, n) for n in range(args.messages)]
+    requests += [sms_request(run, n) for n in range(args.messages)]
+    requests = requests * 2  # every webhook delivered twice, as providers retry
+    random.Random(7).shuffle(requests)
+    port = free_port()
+    server = start_server(env, port, args.workers, args.threads)
+    local = Client()
+    latencies, errors = [], 0
+    try:
+        started = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=args.clients) as pool, \
+                tqdm(total=len(requests), unit="req", desc="webhooks") as progress:
+            for latency, status in pool.map(lambda r: fire(local, port, r), requests):
+                latencies.append(latency)
+                errors += status >= 300
+                progress.update()
+        elapsed = time.perf_counter() - started
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    stored, unique = count_duplicates(env, run)
+    latencies.sort()
+    p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
+    print(f"requests: {len(requests)} ({args.messages} emails + {args.messages} SMS, each twice),"
+          f" clients: {args.clients}, gunicorn: {args.workers}x{args.threads}")
+    print(f"sustained: {len(requests) / elapsed:.0f} webhooks/s over {elapsed:.1f} s")
+    print(f"latency: p50 {statistics.median(latencies) * 1000:.1f} ms, "
+          f"p99 {p99 * 1000:.1f} ms, max {latencies[-1] * 1000:.1f} ms")
+    print(f"errors: {errors}")
+    print(f"messages stored: {stored} for {unique} unique ids "
+          f"(expected {2 * args.messages}); duplicates: {stored - unique}")
+
+
+if __name__ == "__main__":
+    main()
