@@ -83,6 +83,23 @@ def last_satisfaction(usager):
                       order=40)]
 
 
+def answer_links(entries) -> dict[int, str]:
+    """Survey answers on the 360° timeline link to the ticket they were about (one query)."""
+    from django.urls import NoReverseMatch, reverse
+
+    wanted = {int(e.source_id): e.pk for e in entries
+              if e.source_type == "surveys.answer" and str(e.source_id).isdigit()}
+    tickets = dict(Answer.objects.filter(pk__in=wanted).values_list("pk", "survey__ticket_id"))
+    links = {}
+    for answer_id, entry_id in wanted.items():
+        if answer_id in tickets:
+            try:
+                links[entry_id] = reverse("guichet:ticket", args=[tickets[answer_id]])
+            except NoReverseMatch:
+                return {}
+    return links
+
+
 def register() -> bool:
     """Plug into crm's registry; False when crm does not provide one (nothing registered)."""
     try:
@@ -95,4 +112,6 @@ def register() -> bool:
     registry.register_merge_handler(registry.MergeHandler(
         name="surveys", merge=move_surveys, undo=move_surveys_back))
     registry.register_key_figure(last_satisfaction)
+    if hasattr(registry, "register_timeline_links"):
+        registry.register_timeline_links(answer_links)
     return True

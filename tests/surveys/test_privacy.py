@@ -64,3 +64,10 @@ def test_a_merge_moves_surveys_and_can_be_undone(answered):
 def test_the_360_page_shows_the_last_satisfaction(answered):
     [figure] = privacy.last_satisfaction(answered.usager)
     assert figure.value == "2/5" and answered.ticket_reference in figure.hint
+
+
+def test_an_answer_on_the_timeline_links_to_its_ticket(answered):
+    from crm.models import TimelineEntry
+
+    entry = TimelineEntry.objects.get(source_type="surveys.answer")
+    assert registry.timeline_links([entry]) == {entry.pk: f"/guichet/{answered.ticket_id}/"}
