@@ -61,6 +61,9 @@ Timeline links — ``register_timeline_links(resolver)``
     ``resolver(entries) -> dict[int, str]``: for one page of timeline entries, the URL of the
     record each entry comes from (a ticket page), keyed by entry id; entries the resolver does
     not know are left out. One page, one query: resolve the whole list at once.
+    ``register_timeline_link(resolver)`` takes the simpler ``resolver(entry) -> str | None``,
+    called once per entry of the page: return None quickly (before any query) for entries
+    whose ``source_type`` is not yours.
 """
 
 from __future__ import annotations
@@ -173,6 +176,21 @@ def audience_filters() -> list[AudienceFilter]:
 
 def audience_filter(key: str) -> AudienceFilter | None:
     return _audience_filters.get(key)
+
+
+def register_timeline_link(resolver: Callable[[TimelineEntry], str | None]):
+    """The one-entry form: adapted into a batch resolver."""
+
+    def batch(entries: list[TimelineEntry]) -> dict[int, str]:
+        links = {}
+        for entry in entries:
+            url = resolver(entry)
+            if url:
+                links[entry.pk] = url
+        return links
+
+    _timeline_links[_key(resolver)] = batch
+    return resolver
 
 
 def timeline_links(entries: list[TimelineEntry]) -> dict[int, str]:

@@ -281,3 +281,20 @@ def test_agent_marks_a_contact_point_invalid_then_valid(client, agent, marie):
     client.post(url, {"valid": "on"})
     point.refresh_from_db()
     assert point.is_valid and not point.invalid_reason
+
+
+def test_timeline_links_can_be_registered_one_entry_at_a_time(client, agent, marie):
+    entry = crm_services.record_contact(usager=marie, kind=TimelineEntry.Kind.CHAT,
+                                        channel="chatbot", summary="Conversation",
+                                        source_type="tests.chat", source_id="42")
+
+    def chat_link(timeline_entry):
+        return "/sophie/conversations/42/" if timeline_entry.source_type == "tests.chat" else None
+
+    registry.register_timeline_link(chat_link)
+    try:
+        client.force_login(agent)
+        entries = page(client, marie).context["entries"]
+    finally:
+        registry._timeline_links.pop(registry._key(chat_link))
+    assert [e.link for e in entries if e.pk == entry.pk] == ["/sophie/conversations/42/"]
