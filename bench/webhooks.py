@@ -153,7 +153,8 @@ def count_duplicates(env: dict, run: str) -> tuple[int, int]:
         "from guichet.models import Message; "
         f"rows = Message.objects.filter(direction__in=['in'], external_id__contains='{run}'); "
         "print(rows.count(), rows.values('channel', 'external_id').distinct().count())")
-    out = subprocess.run([sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=env,
+    out = subprocess.run([sys.executable, "manage.py", "shell", "-v", "0", "-c", code], cwd=ROOT,
+                         env=env,
                          check=True, capture_output=True, text=True).stdout.split()
     return int(out[0]), int(out[1])
 
@@ -181,9 +182,14 @@ def main() -> None:
     local = Client()
     latencies, errors = [], 0
     try:
+        # Warm-up (not counted): every worker imports the app and opens its connections.
+        warm = [email_request(f"{run}w", n) for n in range(12)] + \
+            [sms_request(f"{run}f", n) for n in range(12)]
+        with ThreadPoolExecutor(max_workers=args.clients) as pool:
+            list(pool.map(lambda r: fire(local, port, r), warm))
         started = time.perf_counter()
         with ThreadPoolExecutor(max_workers=args.clients) as pool, \
-                tqdm(total=len(requests), unit="req", desc="webhooks") as progress:
+                tqdm(total=len(requests), unit="req", desc="webhooks", mininterval=1) as progress:
             for latency, status in pool.map(lambda r: fire(local, port, r), requests):
                 latencies.append(latency)
                 errors += status >= 300

@@ -15,7 +15,7 @@ from datetime import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -81,9 +81,10 @@ class Deadlines:
 
 
 def sla_policy_for(*, nature: str, theme_id: int | None) -> SlaPolicy | None:
-    policies = SlaPolicy.objects.filter(nature=nature, theme_id__in=[theme_id] if theme_id else [])
-    policy = policies.first() if theme_id else None
-    return policy or SlaPolicy.objects.filter(nature=nature, theme__isnull=True).first()
+    """The theme's own policy for this nature, else the nature's default (one query)."""
+    scope = Q(theme__isnull=True) | Q(theme_id=theme_id) if theme_id else Q(theme__isnull=True)
+    return (SlaPolicy.objects.filter(scope, nature=nature)
+            .order_by(F("theme_id").asc(nulls_last=True)).first())
 
 
 def compute_deadlines(*, nature: str, theme_id: int | None, received_at: datetime) -> Deadlines:
