@@ -246,6 +246,11 @@ def public_timeline(ticket: Ticket) -> list[dict]:
                        .exclude(direction=Message.Direction.NOTE)
                        .prefetch_related("attachments").order_by("created_at", "id"))
     for message in public_messages:
+        if message.metadata.get("kind") == "acknowledgement":
+            entries.append({"at": message.created_at, "kind": "event",
+                            "label": _("Accusé de réception envoyé (%(channel)s)")
+                            % {"channel": message.get_channel_display()}})
+            continue
         entries.append({"at": message.created_at, "kind": "message",
                         "mine": message.direction in (Message.Direction.IN,
                                                       Message.Direction.CALL),
@@ -253,7 +258,7 @@ def public_timeline(ticket: Ticket) -> list[dict]:
     for event in TicketEvent.objects.filter(ticket=ticket, public=True).order_by("created_at"):
         entries.append({"at": event.created_at, "kind": "event", "event": event,
                         "label": _event_label(event)})
-    return sorted(entries, key=lambda entry: entry["at"])
+    return sorted(entries, key=lambda entry: (entry["at"], entry["kind"] == "message"))
 
 
 def _event_label(event: TicketEvent) -> str:

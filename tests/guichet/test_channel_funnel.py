@@ -126,3 +126,7 @@ def test_followers_are_told_once_when_the_report_is_resolved(agent, on_commit, m
     notices = outbound().filter(metadata__kind="follower_notice")
     assert notices.count() == 1 and notices.get().to_address == "n@example.fr"
     assert not notices.get().public
+
+
+def test_a_cracked_yellow_bin_is_a_bin_problem_not_a_sorting_question():
+    assert triage.guess("Mon bac jaune est fendu.").subtheme.code == "bacs"
