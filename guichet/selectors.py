@@ -8,12 +8,13 @@ indexes that make it so are created by guichet/migrations/0002_backoffice_indexe
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from rapidfuzz import fuzz, utils
@@ -285,23 +286,62 @@ def usagers_by_name(text: str) -> QuerySet[Usager]:
 
 
 def _ticket_ids_by_text(text: str, limit: int) -> list[int]:
-    if is_postgres():
-        from django.contrib.postgres.search import SearchQuery, SearchVector
+    """The most recent tickets whose subject or one of whose messages contains the words.
 
-        query = SearchQuery(text, config=FTS_CONFIG, search_type="websearch")
-        in_subject = (Ticket.objects.annotate(fts=SearchVector("subject", config=FTS_CONFIG))
-                      .filter(fts=query).order_by("-created_at").values_list("id", flat=True))
-        in_messages = (Message.objects.annotate(fts=SearchVector("body", config=FTS_CONFIG))
-                       .filter(fts=query).order_by("-created_at")
-                       .values_list("ticket_id", flat=True))
-    else:
-        in_subject = (Ticket.objects.filter(subject__icontains=text).order_by("-created_at")
-                      .values_list("id", flat=True))
-        in_messages = (Message.objects.filter(body__icontains=text).order_by("-created_at")
-                       .values_list("ticket_id", flat=True))
-    ids = list(in_subject[:limit])
-    ids.extend(in_messages[:limit])
-    return ids
+    On PostgreSQL, "ORDER BY date LIMIT n" tempts the planner to walk the date index and
+    compute to_tsvector row by row until n rows match: instant for a common word, a scan of
+    millions of messages for a rare one. So the GIN indexes answer (bitmap scans only), in
+    growing windows of the newest tickets: a common word is found among the last tickets at
+    once, and a rare one costs little to look for everywhere.
+    """
+    if not is_postgres():
+        in_subject = (Ticket.objects.filter(subject__icontains=text).order_by("-id")
+                      .values_list("id", flat=True)[:limit])
+        in_messages = (Message.objects.filter(body__icontains=text).order_by("-id")
+                       .values_list("ticket_id", flat=True)[:limit])
+        return [*in_subject, *in_messages]
+    from django.contrib.postgres.search import SearchQuery, SearchVector
+
+    query = SearchQuery(text, config=FTS_CONFIG, search_type="websearch")
+    subjects = Ticket.objects.annotate(fts=SearchVector("subject", config=FTS_CONFIG)).filter(
+        fts=query)
+    bodies = Message.objects.annotate(fts=SearchVector("body", config=FTS_CONFIG)).filter(
+        fts=query)
+    newest = Ticket.objects.order_by("-id").values_list("id", flat=True).first()
+    found: list[int] = []
+    if newest is None:
+        return found
+    with _bitmap_scans_only():
+        for window in FTS_WINDOWS:
+            in_subjects, in_bodies = subjects, bodies
+            if window is not None:
+                in_subjects = subjects.filter(id__gt=newest - window)
+                in_bodies = bodies.filter(ticket_id__gt=newest - window)
+            found = [*in_subjects.order_by("-id").values_list("id", flat=True)[:limit],
+                     *in_bodies.order_by("-ticket_id").values_list("ticket_id", flat=True)[:limit]]
+            if len(set(found)) >= limit:
+                break
+    return found
+
+
+# Windows of the newest tickets in which full-text matches are looked for, in turn.
+FTS_WINDOWS = (20_000, 200_000, None)
+
+
+@contextmanager
+def _bitmap_scans_only():
+    """Within the current transaction, make PostgreSQL use the GIN indexes (bitmap scans)."""
+    names = ("enable_seqscan", "enable_indexscan", "enable_indexonlyscan")
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(f"current_setting('{name}')" for name in names))
+        saved = cursor.fetchone()
+        for name in names:
+            cursor.execute("SELECT set_config(%s, 'off', true)", [name])
+        try:
+            yield
+        finally:
+            for name, value in zip(names, saved, strict=True):
+                cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
 
 
 def search_usagers(query: str, *, limit: int = 10) -> list[Usager]:

@@ -21,13 +21,20 @@ SCOPE_LABELS = {"mine": _("Mes demandes"), "team": _("Mon équipe"),
 class CappedPaginator(Paginator):
     """Counts at most COUNT_CAP rows: page numbers past that are not worth a full count."""
 
+    def __init__(self, object_list, per_page, *, known_count: int | None = None):
+        super().__init__(object_list, per_page)
+        self.known_count = known_count
+
     @cached_property
     def count(self):
+        if self.known_count is not None:
+            return self.known_count
         return int(selectors.capped_count(self.object_list))
 
 
-def page_of(request, tickets, size: int = PAGE_SIZE):
-    return CappedPaginator(tickets, size).get_page(request.GET.get("page"))
+def page_of(request, tickets, size: int = PAGE_SIZE, *, known_count: int | None = None):
+    return CappedPaginator(tickets, size, known_count=known_count).get_page(
+        request.GET.get("page"))
 
 
 def querystring_without(request, *names: str) -> str:
@@ -50,14 +57,20 @@ class QueueView(AgentRequiredMixin, View):
         ordering = form.ordering() if form.is_bound and valid else selectors.DEFAULT_ORDERING
         tickets = selectors.ticket_queue(user=request.user, scope=scope, filters=filters,
                                          ordering=ordering)
-        page = page_of(request, tickets)
-        counts = selectors.queue_counts(user=request.user, filters=filters)
+        # Tab counts follow the status filter only: "my open tickets", whatever else is
+        # narrowed below (and cheap: they are read from the status-led indexes).
+        status_only = {"status": filters.get("status", "")}
+        counts = selectors.queue_counts(user=request.user, filters=status_only)
+        narrowed = any(value not in (None, "", False) for key, value in filters.items()
+                       if key != "status")
+        total = selectors.capped_count(tickets) if narrowed else counts[scope]
+        page = page_of(request, tickets, known_count=int(total))
         tabs = [{"scope": key, "label": label, "count": counts[key],
                  "current": key == scope} for key, label in SCOPE_LABELS.items()]
         context = {
             "form": form, "page": page, "tickets": page.object_list, "tabs": tabs,
             "scope": scope, "scope_label": SCOPE_LABELS[scope],
-            "total": counts[scope], "filtered": bool(request.GET.keys() - {"scope", "page"}),
+            "total": total, "filtered": bool(request.GET.keys() - {"scope", "page"}),
             "tab_query": querystring_without(request, "scope", "page"),
             "page_query": querystring_without(request, "page"),
             "now": timezone.now(),
