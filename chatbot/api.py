@@ -192,10 +192,9 @@ class MessagesView(SophieView):
         data = MessageIn(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            text = services.validate_text(data.validated_data["text"])
-            conversation = services.get_or_start(data.validated_data.get("conversation"),
-                                                 page=data.validated_data.get("page", ""))
-            exchange = services.post_message(conversation=conversation, text=text)
+            exchange = services.receive_message(
+                conversation_id=data.validated_data.get("conversation"),
+                text=data.validated_data["text"], page=data.validated_data.get("page", ""))
         except DjangoValidationError as error:
             return _django_error(error)
         return Response(exchange_payload(exchange))

@@ -88,15 +88,71 @@ def _locked(conversation: Conversation) -> Conversation:
     return Conversation.objects.select_for_update().get(pk=conversation.pk)
 
 
-@transaction.atomic
-def post_message(*, conversation: Conversation, text: str, now: datetime | None = None
-                 ) -> Exchange:
+def _lock_or_start(conversation_id, page: str) -> Conversation:
+    """Inside the caller's transaction."""
+    if conversation_id:
+        found = Conversation.objects.select_for_update().filter(pk=conversation_id).first()
+        if found is not None:
+            return found
+    return Conversation.objects.create(page=(page or "")[:300])
+
+
+def receive_message(*, conversation_id, text: str, page: str = "",
+                    now: datetime | None = None) -> Exchange:
+    """The API's entry: lock (or start) the conversation and answer, in one transaction."""
     text = validate_text(text)
     now = now or timezone.now()
+    try:
+        with transaction.atomic():
+            conversation = _lock_or_start(conversation_id, page)
+            return _converse(conversation=conversation, text=text, now=now, locked=True)
+    except ValidationError:
+        raise
+    except Exception:
+        logger.exception("Sophie failed to answer in conversation %s", conversation_id)
+        return _store_after_failure(get_or_start(conversation_id, page=page), text)
+
+
+def post_message(*, conversation: Conversation, text: str, now: datetime | None = None
+                 ) -> Exchange:
+    """Store the resident's message and Sophie's reply. If the dialogue itself fails (a bug),
+    the message is still stored, with an apology: what a resident sent is never lost."""
+    text = validate_text(text)
+    try:
+        with transaction.atomic():
+            return _converse(conversation=conversation, text=text, now=now or timezone.now(),
+                             locked=False)
+    except ValidationError:
+        raise
+    except Exception:
+        logger.exception("Sophie failed to answer in conversation %s", conversation.pk)
+        return _store_after_failure(conversation, text)
+
+
+@transaction.atomic
+def _store_after_failure(conversation: Conversation, text: str) -> Exchange:
     conversation = _locked(conversation)
-    user_turn = _add_turn(conversation, Turn.Role.USAGER, text)
+    user_turn = _add_turn(conversation, Turn.Role.USAGER, text, needs_review=True)
+    apology = texts.common("unreadable")
+    bot_turn = _add_turn(conversation, Turn.Role.SOPHIE, apology)
+    conversation.needs_review = True
+    conversation.save()
+    return Exchange(conversation=conversation, reply=Reply(text=apology),
+                    turns=[user_turn, bot_turn])
+
+
+def _converse(*, conversation: Conversation, text: str, now: datetime, locked: bool
+              ) -> Exchange:
+    if not locked:
+        conversation = _locked(conversation)
     if conversation.status in (Conversation.Status.WAITING, Conversation.Status.AGENT):
+        user_turn = _add_turn(conversation, Turn.Role.USAGER, text)
         return _during_handoff(conversation, user_turn)
+    # The resident's turn is written with Sophie's in one statement; the hooks see it as
+    # pending (the transcript of a request includes it).
+    user_turn = Turn(conversation=conversation, seq=conversation.turn_count + 1,
+                     role=Turn.Role.USAGER, text=text)
+    conversation.turn_count += 1
     state = State.load(conversation.state)
     hooks = ConversationHooks(conversation, now, user_turn)
     outcome = respond(state=state, text=text, engine=selectors.load_engine(), hooks=hooks,
@@ -107,9 +163,15 @@ def post_message(*, conversation: Conversation, text: str, now: datetime | None 
         user_turn.confidence = understanding.confidence
         user_turn.entities = _jsonable(understanding.entities)
     user_turn.needs_review = reply.review
-    user_turn.save(update_fields=["intent", "confidence", "entities", "needs_review"])
-    bot_turn = _add_turn(conversation, Turn.Role.SOPHIE, reply.text, intent=reply.intent or "",
-                         quick_replies=reply.quick_replies)
+    conversation.turn_count += 1
+    bot_turn = Turn(conversation=conversation, seq=conversation.turn_count,
+                    role=Turn.Role.SOPHIE, text=reply.text, intent=reply.intent or "",
+                    quick_replies=reply.quick_replies)
+    if user_turn.pk is None:
+        Turn.objects.bulk_create([user_turn, bot_turn])
+    else:  # stored early because a request needed it in its transcript
+        bot_turn.save()
+        user_turn.save(update_fields=["intent", "confidence", "entities", "needs_review"])
     conversation.state = state.dump()
     if reply.intent:
         conversation.last_intent = reply.intent
@@ -219,6 +281,8 @@ class ConversationHooks:
 
     def open_ticket(self, *, intent: str, flow: TicketFlow, slots: dict,
                     photos: list[int]) -> dict:
+        if self.turn.pk is None:  # the transcript must include the message that confirms
+            self.turn.save()
         return open_ticket(conversation=self.conversation, intent=intent, flow=flow,
                            slots=slots, photos=photos, now=self.now,
                            external_id=f"sophie:{self.conversation.pk}:{self.turn.seq}")
@@ -420,3 +484,43 @@ def end_handoff(*, conversation: Conversation, agent) -> Conversation:
     if conversation.usager_id:
         link_usager(conversation=conversation, usager=conversation.usager, now=timezone.now())
     return conversation
+
+
+# --- Housekeeping ------------------------------------------------------------------------------
+
+RETENTION_DAYS = 365
+ABANDONED_HANDOFF_MINUTES = 10
+
+
+def purge_conversations(*, now: datetime | None = None) -> int:
+    """Delete conversations (and their photos) untouched for RETENTION_DAYS."""
+    limit = (now or timezone.now()) - timedelta(days=RETENTION_DAYS)
+    old = Conversation.objects.filter(updated_at__lt=limit)
+    for turn in Turn.objects.filter(conversation__in=old).exclude(photo=""):
+        turn.photo.delete(save=False)
+    deleted, _by_model = old.delete()
+    return deleted
+
+
+def release_abandoned_handoffs(*, now: datetime | None = None) -> int:
+    """Nobody took a waiting conversation: Sophie apologises and offers a callback."""
+    now = now or timezone.now()
+    limit = now - timedelta(minutes=ABANDONED_HANDOFF_MINUTES)
+    released = 0
+    for pk in Conversation.objects.filter(status=Conversation.Status.WAITING,
+                                          handoff_at__lt=limit).values_list("pk", flat=True):
+        with transaction.atomic():
+            conversation = Conversation.objects.select_for_update().get(pk=pk)
+            if conversation.status != Conversation.Status.WAITING:
+                continue
+            conversation.status = Conversation.Status.BOT
+            state = State.load(conversation.state)
+            state.start("parler_conseiller")
+            state.slots["_callback"] = True
+            state.awaiting = "handoff_offer"
+            conversation.state = state.dump()
+            _add_turn(conversation, Turn.Role.SOPHIE, texts.common("handoff_busy"),
+                      quick_replies=["Oui, être rappelé(e)", "Non merci"])
+            conversation.save()
+            released += 1
+    return released

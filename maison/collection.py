@@ -114,12 +114,14 @@ def schedules_of(zone: CollectionZone, flux: str | None = None) -> list[Collecti
 
 
 def collections_between(zone: CollectionZone, start: date, end: date, flux: str | None = None,
-                        schedules: Iterable[CollectionSchedule] | None = None) -> list[Collection]:
+                        schedules: Iterable[CollectionSchedule] | None = None,
+                        shifts: dict | None = None) -> list[Collection]:
     """Every collection of the zone whose actual day is within [start, end], by date."""
     schedules = list(schedules) if schedules is not None else schedules_of(zone, flux)
     # A collection planned just before `start` may be caught up inside the range.
     margin = timedelta(days=7)
-    shifts = _explicit_shifts(zone, start - margin, end)
+    if shifts is None:
+        shifts = _explicit_shifts(zone, start - margin, end)
     seen: set[tuple[str, date]] = set()
     found: list[Collection] = []
     for schedule in schedules:
@@ -136,13 +138,19 @@ def collections_between(zone: CollectionZone, start: date, end: date, flux: str 
 
 
 def next_collections(zone: CollectionZone, flux: str | None = None, after: date | None = None,
-                     per_flux: int = 1) -> list[Collection]:
+                     per_flux: int = 1,
+                     schedules: Iterable[CollectionSchedule] | None = None) -> list[Collection]:
     """The next `per_flux` collections of each flux strictly after `after` (default today).
 
     Flux without any round (glass taken to containers, for instance) are simply absent.
+    Two queries at most (rounds, shifts), whatever the number of flux.
     """
     after = after or date.today()
-    schedules = schedules_of(zone, flux)
+    schedules = list(schedules) if schedules is not None else schedules_of(zone, flux)
+    if flux:
+        schedules = [s for s in schedules if s.flux == flux]
+    shifts = _explicit_shifts(zone, after - timedelta(days=7),
+                              after + timedelta(days=SCAN_DAYS)) if schedules else {}
     result: list[Collection] = []
     for flux_id in sorted({s.flux for s in schedules}, key=FLUX_ORDER.index):
         rounds = [s for s in schedules if s.flux == flux_id]
@@ -150,7 +158,7 @@ def next_collections(zone: CollectionZone, flux: str | None = None, after: date 
         start = after + timedelta(days=1)
         while window <= SCAN_DAYS:
             found = collections_between(zone, start, after + timedelta(days=window), flux_id,
-                                        schedules=rounds)
+                                        schedules=rounds, shifts=shifts)
             if len(found) >= per_flux or window == SCAN_DAYS:
                 result.extend(found[:per_flux])
                 break

@@ -61,7 +61,8 @@ def collecte_jours(ctx: Context) -> Reply:
     if flux in FLUX_WORDS:
         return _one_flux(ctx, zone, flux)
     rounds = collection.schedules_of(zone)
-    upcoming = {c.flux: c for c in collection.next_collections(zone, after=_after(ctx))}
+    upcoming = {c.flux: c for c in collection.next_collections(zone, after=_after(ctx),
+                                                               schedules=rounds)}
     lines = []
     for flux_id in Flux.values:
         mine = [r for r in rounds if r.flux == flux_id]

@@ -99,6 +99,7 @@
   var photoInput = el("input", { id: "sophie-photo-input", type: "file", accept: "image/*",
                                  "class": "sophie-visually-hidden" });
   photoLabel.hidden = true;
+  photoInput.hidden = true;
   var send = el("button", { type: "submit", "class": "sophie-send" }, "Envoyer");
   form.appendChild(label);
   form.appendChild(input);
@@ -131,7 +132,8 @@
     richText(bubble, text);
     item.appendChild(bubble);
     log.appendChild(item);
-    log.scrollTop = log.scrollHeight;
+    // Show the start of a long answer, not its end; the resident's own lines stick to the bottom.
+    log.scrollTop = role === "usager" ? log.scrollHeight : Math.max(0, item.offsetTop - 8);
   }
 
   function setQuickReplies(replies) {
@@ -157,6 +159,7 @@
   function setExpects(expects) {
     state.expects = expects;
     photoLabel.hidden = expects !== "photo";
+    photoInput.hidden = expects !== "photo";
   }
 
   function setHandoff(handoff) {

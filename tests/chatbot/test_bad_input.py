@@ -117,3 +117,17 @@ def test_service_refuses_non_text():
         services.validate_text(b"bytes")
     with pytest.raises(ValidationError):
         services.validate_text("x" * (services.MAX_MESSAGE_CHARS + 1))
+
+
+def test_a_bug_in_the_dialogue_never_loses_the_message(client, sophie, monkeypatch):
+    import chatbot.services as chat_services
+
+    def broken(**kwargs):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(chat_services, "respond", broken)
+    response = post_json(client, {"text": "mon bac a brûlé cette nuit"})
+    assert response.status_code == 200
+    assert "Je n’arrive pas à lire ce message" in response.json()["reply"]["text"]
+    turn = Turn.objects.get(seq=1)
+    assert turn.text == "mon bac a brûlé cette nuit" and turn.needs_review

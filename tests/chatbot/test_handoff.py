@@ -111,3 +111,36 @@ def test_agents_page_permissions(client, sophie, elu, agent):
     client.force_login(agent)
     assert client.get("/sophie/agents/").status_code == 200
     assert client.get("/sophie/supervision/").status_code == 403  # supervisors only
+
+
+def test_a_resident_left_waiting_gets_a_callback_offer(sophie, agent):
+    from datetime import timedelta
+
+    services.heartbeat(agent=agent, now=OPEN)
+    chat = Chat(now=OPEN)
+    chat.say("je voudrais parler à un conseiller")
+    assert services.release_abandoned_handoffs(now=OPEN + timedelta(minutes=5)) == 0
+    assert services.release_abandoned_handoffs(now=OPEN + timedelta(minutes=11)) == 1
+    conversation = Conversation.objects.get(pk=chat.conversation.pk)
+    assert conversation.status == Conversation.Status.BOT
+    last = conversation.turns.order_by("-seq").first()
+    assert "Tous nos conseillers sont occupés" in last.text
+    chat.conversation = conversation
+    assert chat.say("oui").text.startswith("À quel numéro")
+
+
+def test_old_conversations_are_purged_after_a_year(sophie):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    chat = Chat()
+    chat.say("bonjour")
+    chat.photo()
+    recent = Chat()
+    recent.say("bonjour")
+    Conversation.objects.filter(pk=chat.conversation.pk).update(
+        updated_at=timezone.now() - timedelta(days=400))
+    assert services.purge_conversations() > 0
+    assert not Conversation.objects.filter(pk=chat.conversation.pk).exists()
+    assert Conversation.objects.filter(pk=recent.conversation.pk).exists()
