@@ -124,7 +124,8 @@ def test_the_results_page_shows_figures_and_verbatims_with_their_ticket(client, 
                                 end=timezone.now() + timedelta(minutes=1))
     assert f"{figures.csat} %".replace(".", ",") in content or f"{figures.csat} %" in content
     assert "Par commune" in content and "Par agent" in content
-    commented = Answer.objects.exclude(comment="").select_related("survey").first()
+    commented = (Answer.objects.exclude(comment="").select_related("survey")
+                 .order_by("-answered_at", "-id").first())  # the page lists the latest first
     assert commented.survey.ticket_reference in content
     assert client.get("/enquete/resultats/?start=2026-02-10&end=2026-01-01").status_code == 200
     assert client.get("/enquete/resultats/?start=pas-une-date&page=999").status_code == 200
