@@ -151,5 +151,6 @@ def test_subthemes_follow_the_chosen_theme(live_server, login, agent, tickets, l
     eau = Theme.objects.get(code="eau")
     laptop_page.select_option("#id_qualify-theme", str(eau.pk))
     visible = laptop_page.eval_on_selector_all(
-        "#id_qualify-subtheme optgroup", "groups => groups.filter(g => !g.hidden).map(g => g.label)")
+        "#id_qualify-subtheme optgroup",
+        "groups => groups.filter(g => !g.hidden).map(g => g.label)")
     assert visible == [eau.label]
