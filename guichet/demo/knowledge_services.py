@@ -129,6 +129,11 @@ Délai : information immédiate ; rendez-vous 5 jours ouvrés.
 Règle du service :
 Du 26 décembre au 31 janvier, un enclos à sapins est installé dans chaque commune (liste publiée sur le site). Les sapins sont broyés et le paillage est offert aux habitants. Sapin déposé sans décoration, ni pied, ni sac. Sapins floqués (neige artificielle) : déchèterie.
 
+Ce qu’on répond :
+– L’enclos le plus proche de l’adresse de l’usager et la date limite du 31 janvier.
+– Après le 31 janvier : déchèterie, avec les végétaux ; jamais avec les ordures ménagères ni sur le trottoir.
+– Le paillage est à retirer librement près de l’enclos en février.
+
 Délai : réponse immédiate.
 """,
     },
@@ -221,6 +226,11 @@ Pas de frais d’ouverture. Toute ouverture, tout transfert ou toute résiliatio
 À demander :
 – Date, index du compteur (photo bienvenue), nom du nouveau titulaire, adresse de facturation, et pour un départ la nouvelle adresse pour la facture de clôture.
 
+Ce qu’on répond :
+– « Votre abonnement est enregistré au [date] ; le contrat vous est envoyé par courriel. »
+– Vente : la facture de clôture est établie à l’index du jour de la signature ; l’acquéreur ouvre son propre abonnement.
+– Location : l’abonnement est au nom de l’occupant, sauf compteur collectif (syndic).
+
 Délai : transaction, 10 jours ouvrés.
 """,
     },
@@ -288,6 +298,11 @@ Délai : signalement, 3 jours ouvrés.
         "body": """
 Règle du service :
 Accueil et téléphone (02 31 88 00 00) : du lundi au vendredi de 9 h à 17 h ; le samedi de 9 h à 12 h pendant les vacances scolaires de la zone C (région parisienne), pour les résidents secondaires. Fermé les jours fériés. Formulaire en ligne, courriel et Sophie : à toute heure, réponse dans les délais de nos engagements de service.
+
+Ce qu’on répond :
+– Les horaires du jour (ouvert ou fermé maintenant, prochaine ouverture) et le canal le plus simple pour la demande de l’usager.
+– Hors horaires : le formulaire et Sophie ; une demande écrite reçoit un accusé avec sa référence.
+– Personne qui ne peut pas se déplacer : proposer le rappel téléphonique.
 
 Délai : réponse immédiate.
 """,
