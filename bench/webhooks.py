@@ -150,8 +150,9 @@ def fire(local: Client, port: int, request) -> tuple[float, int]:
 
 def count_duplicates(env: dict, run: str) -> tuple[int, int]:
     code = (
-        "from guichet.models import Message; "
-        f"rows = Message.objects.filter(direction__in=['in'], external_id__contains='{run}'); "
+        "from django.db.models import Q; from guichet.models import Message; "
+        f"rows = Message.objects.filter(Q(external_id__startswith='<{run}-') | "
+        f"Q(external_id__startswith='SM{run}'), direction='in'); " +
         "print(rows.count(), rows.values('channel', 'external_id').distinct().count())")
     out = subprocess.run([sys.executable, "manage.py", "shell", "-v", "0", "-c", code], cwd=ROOT,
                          env=env,
@@ -183,8 +184,8 @@ def main() -> None:
     latencies, errors = [], 0
     try:
         # Warm-up (not counted): every worker imports the app and opens its connections.
-        warm = [email_request(f"{run}w", n) for n in range(12)] + \
-            [sms_request(f"{run}f", n) for n in range(12)]
+        warm = [email_request(f"w{run}", n) for n in range(12)] + \
+            [sms_request(f"a{run}", n) for n in range(12)]
         with ThreadPoolExecutor(max_workers=args.clients) as pool:
             list(pool.map(lambda r: fire(local, port, r), warm))
         started = time.perf_counter()

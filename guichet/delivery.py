@@ -182,7 +182,7 @@ def build_email(message: Message) -> EmailMultiAlternatives:
                                       direction=Message.Direction.IN)
                .exclude(external_id="").order_by("-created_at").values_list("external_id",
                                                                             flat=True).first())
-    if last_in and message.public:
+    if last_in and last_in.startswith("<") and message.public:  # a real Message-ID only
         headers["In-Reply-To"] = last_in
         headers["References"] = last_in
     if automatic:

@@ -307,6 +307,8 @@ def sms(request):
 
 
 def receive_sms(form: dict, *, raw: RawInbound):
+    if (form.get("OptOutType") or "").upper() == "STOP":
+        return _opt_out(form, raw=raw)
     try:
         count = min(int(form.get("NumMedia") or 0), 10)
     except ValueError:
@@ -323,6 +325,22 @@ def receive_sms(form: dict, *, raw: RawInbound):
         metadata["media"] = media
     return services.receive(channel=Channel.SMS, phone=form.get("From", ""), body=body,
                             external_id=form["MessageSid"], raw=raw, metadata=metadata)
+
+
+def _opt_out(form: dict, *, raw: RawInbound) -> None:
+    """"STOP" (Twilio's opt-out keywords): no ticket; every SMS consent is withdrawn."""
+    from crm.models import ConsentChannel, Purpose
+
+    phone = _caller(form.get("From", ""))
+    usager = crm_services.identify_usager(phone=phone, create=False).usager if phone else None
+    if usager is not None:
+        for purpose in Purpose.values:
+            crm_services.record_consent(usager=usager, purpose=purpose,
+                                        channel=ConsentChannel.SMS, given=False,
+                                        source="SMS STOP",
+                                        proof={"message_sid": form.get("MessageSid", "")})
+    raw_store.ignore(raw, _("Désinscription par SMS (STOP) : consentements SMS retirés."))
+    return None
 
 
 # --- Status callbacks ------------------------------------------------------------------------

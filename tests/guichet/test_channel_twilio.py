@@ -330,3 +330,18 @@ def test_nul_characters_never_reach_the_database(client):
     assert response.status_code == 200
     assert Message.objects.get(direction="in").body == "Bac cassé"
     assert "\x00" not in str(RawInbound.objects.get().payload)
+
+
+def test_stop_withdraws_sms_consents_and_opens_no_ticket(client):
+    from crm.models import Consent
+    from crm.selectors import has_consent
+
+    usager = services.receive(channel=Channel.SMS, body="Bonjour", phone="+33612345678").usager
+    Message.objects.all().delete()
+    Ticket.objects.all().delete()
+    twilio_post(client, "/webhooks/twilio/sms/", sms_params(sid="SM" + "9" * 32, body="STOP",
+                                                             OptOutType="STOP"))
+    assert not Ticket.objects.exists()
+    assert RawInbound.objects.get().state == RawInbound.State.IGNORED
+    assert Consent.objects.filter(usager=usager, channel="sms", given=False).count() == 3
+    assert not has_consent(usager, purpose="information", channel="sms")
