@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -95,10 +97,14 @@ def _render_detail(request, campaign: Campaign, schedule_form, *, status=200):
         "figures": selectors.campaign_figures(campaign),
         "targeting": _targeting_labels(campaign),
         "schedule_form": schedule_form,
-        "sms_preview": campaign_services.sms_text(
-            campaign.sms_body, request.build_absolute_uri("/usagers/p/xxxxxxxxxxx/"))
+        "sms_preview": campaign_services.sms_text(campaign.sms_body, _sample_short_link())
         if campaign.send_sms else "",
     }, status=status)
+
+
+def _sample_short_link() -> str:
+    code = "x" * campaign_services.SHORT_CODE_CHARS
+    return settings.PUBLIC_BASE_URL + reverse("crm:short_preferences", args=[code])
 
 
 def _targeting_labels(campaign: Campaign) -> list[tuple[str, str]]:
