@@ -62,12 +62,7 @@ def test_ticket_page_shows_header_deadlines_and_timeline(agent_client, ticket):
 
 
 def test_usager_link_goes_to_the_360_page(agent_client, ticket):
-    from django.urls import NoReverseMatch
-
-    try:
-        link = reverse("crm:usager", args=[ticket.usager_id])
-    except NoReverseMatch:
-        pytest.skip("the usager 360° page (crm:usager) is not installed yet")
+    link = reverse("crm:usager", args=[ticket.usager_id])
     assert f'href="{link}"' in page_text(agent_client.get(url("ticket", ticket)))
 
 

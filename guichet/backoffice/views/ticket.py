@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -78,23 +78,12 @@ def render_ticket(request, ticket: Ticket, *, forms: dict | None = None, status:
         "overdue": presenters.is_overdue(ticket),
         "articles": [{"article": article, "text": presenters.html_to_text(article.body)}
                      for article in selectors.suggested_articles(ticket, text=first_text)],
-        "usager_url": usager_url(ticket),
         "contacts": list(contact_points(ticket.usager)) if ticket.usager else [],
         "can_reply": bool(context["reply_form"].fields["channel"].choices),
         "error": error,
         "supervises": supervises(request.user),
     })
     return render(request, TEMPLATE, context, status=status)
-
-
-def usager_url(ticket: Ticket) -> str:
-    """The usager's 360° page (crm); the link is left out if that page is not installed."""
-    if ticket.usager_id is None:
-        return ""
-    try:
-        return reverse("crm:usager", args=[ticket.usager_id])
-    except NoReverseMatch:
-        return ""
 
 
 class TicketView(AgentRequiredMixin, View):
