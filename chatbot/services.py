@@ -57,7 +57,8 @@ def validate_text(text) -> str:
     accepts, and no resident means) are dropped."""
     if not isinstance(text, str):
         raise ValidationError(_("Le message doit être du texte."), code="not_text")
-    text = text.replace("\x00", "")
+    # NUL and lone surrogates: no database stores them, no resident means them.
+    text = text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
     if not text.strip():
         raise ValidationError(_("Le message est vide : écrivez votre question."),
                               code="empty_message")
@@ -74,7 +75,7 @@ def get_or_start(conversation_id, *, page: str = "") -> Conversation:
         found = Conversation.objects.filter(pk=conversation_id).first()
         if found is not None:
             return found
-    return Conversation.objects.create(page=(page or "")[:300])
+    return Conversation.objects.create(page=_clean_page(page))
 
 
 def _add_turn(conversation: Conversation, role: str, text: str, **fields) -> Turn:
@@ -94,7 +95,11 @@ def _lock_or_start(conversation_id, page: str) -> Conversation:
         found = Conversation.objects.select_for_update().filter(pk=conversation_id).first()
         if found is not None:
             return found
-    return Conversation.objects.create(page=(page or "")[:300])
+    return Conversation.objects.create(page=_clean_page(page))
+
+
+def _clean_page(page: str) -> str:
+    return (page or "").replace("\x00", "").encode("utf-8", "replace").decode("utf-8")[:300]
 
 
 def receive_message(*, conversation_id, text: str, page: str = "",

@@ -131,3 +131,13 @@ def test_a_bug_in_the_dialogue_never_loses_the_message(client, sophie, monkeypat
     assert "Je n’arrive pas à lire ce message" in response.json()["reply"]["text"]
     turn = Turn.objects.get(seq=1)
     assert turn.text == "mon bac a brûlé cette nuit" and turn.needs_review
+
+
+def test_lone_surrogates_never_reach_the_database(client, sophie):
+    body = '{"text": "bonjour \\ud800 rue des Bains", "page": "/\\ud800"}'
+    response = client.post(URL, body, content_type="application/json")
+    assert response.status_code == 400, response.content  # refused, with a message
+    assert response.json()
+    from chatbot.services import validate_text
+
+    assert validate_text("bonjour \ud800 rue") == "bonjour ? rue"  # any other way in
