@@ -12,7 +12,8 @@ from rest_framework.response import Response
 from maison import selectors as maison_selectors
 
 from . import services
-from .models import Category, ContactPoint, Usager
+from .models import AccessLog, Category, ContactPoint, Usager
+from .services import audit
 
 
 class ContactPointSerializer(serializers.ModelSerializer):
@@ -100,6 +101,12 @@ class UsagerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     def get_queryset(self):
         return (Usager.objects.filter(erased_at__isnull=True, merged_into__isnull=True)
                 .select_related("commune").prefetch_related("contact_points"))
+
+    def retrieve(self, request, *args, **kwargs):
+        usager = self.get_object()
+        audit.log_access(usager=usager, user=request.user, action=AccessLog.Action.VIEW,
+                         detail={"via": "api"})
+        return Response(self.get_serializer(usager).data)
 
     def create(self, request, *args, **kwargs):
         payload = UsagerCreateSerializer(data=request.data)

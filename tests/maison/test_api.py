@@ -147,6 +147,15 @@ def test_usager_lookup_and_identify(api, ticket):
     assert empty.status_code == 400
 
 
+def test_reading_a_usager_through_the_api_is_audited(api, ticket, agent):
+    from crm.models import AccessLog
+
+    detail = api.get(f"/api/v1/usagers/{ticket.usager_id}/")
+    assert detail.status_code == 200
+    log = AccessLog.objects.get(usager_id=ticket.usager_id, action="view")
+    assert log.user == agent and log.detail == {"via": "api"}
+
+
 def test_schema_and_docs_are_served_without_cdn(client):
     schema = client.get("/api/schema/")
     assert schema.status_code == 200 and b"/api/v1/tickets/" in schema.content
