@@ -214,3 +214,23 @@ def test_concurrent_senders_send_each_survey_exactly_once(due_survey):
     ids = sorted(int(m.extra_headers["X-MDS-Survey"]) for m in mail.outbox)
     assert ids == sorted(s.pk for s in surveys)
     assert Survey.objects.filter(status=Survey.Status.SENT).count() == 40
+
+
+def test_the_periodic_pass_plans_then_starts_senders(make_ticket, settings, mailoutbox):
+    from django.utils import timezone
+
+    from maison.celery import app
+    from surveys import tasks
+    from surveys.schedule import BEAT_SCHEDULE
+
+    assert BEAT_SCHEDULE["surveys-pass"]["task"] == tasks.survey_pass.name
+    assert app.tasks[tasks.send_due_surveys.name].acks_late
+    ticket = make_ticket(resolved_at=timezone.now() - timedelta(minutes=1))
+    result = tasks.survey_pass()  # eager in unit tests: senders run inline
+    survey = Survey.objects.get(ticket=ticket)
+    assert result["due"] == 1 and survey.status == Survey.Status.DUE
+    Survey.objects.filter(pk=survey.pk).update(due_at=timezone.now() - timedelta(seconds=1))
+    assert tasks.survey_pass()["senders"] == 1
+    tasks.send_due_surveys(respect_window=False)
+    assert Survey.objects.get(pk=survey.pk).status == Survey.Status.SENT
+    assert len(mailoutbox) == 1
