@@ -52,6 +52,7 @@ def setup_django() -> None:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "maison.settings")
     os.environ.setdefault("DJANGO_DEBUG", "1")
+    os.environ["MDS_CHATBOT_RATE"] = "off"
     import django
 
     django.setup()
@@ -135,6 +136,37 @@ def bench_memory() -> dict:
     engine.understand("bonjour")
     return {"engine_mb": current / 2**20, "build_peak_mb": peak / 2**20,
             "rss_growth_mb": rss_after - rss_before}
+
+
+def bench_cpu(conversations: int = 30) -> dict:
+    """CPU time of the whole request in this process (Django test client): a figure that holds
+    on a busy machine, where wall-clock throughput depends on who else uses the cores."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="localhost")
+    count, queries = 0, 0
+
+    def run(n):
+        nonlocal count, queries
+        for index in range(n):
+            conversation = None
+            for text in CONVERSATIONS[index % len(CONVERSATIONS)]:
+                with CaptureQueriesContext(connection) as captured:
+                    response = client.post("/api/v1/chatbot/messages",
+                                           {"conversation": conversation, "text": text},
+                                           content_type="application/json")
+                conversation = response.json()["conversation"]
+                count += 1
+                queries += len(captured.captured_queries)
+
+    run(6)  # warm-up
+    count, queries = 0, 0
+    started = time.process_time()
+    run(conversations)
+    cpu = time.process_time() - started
+    return {"messages": count, "cpu_ms": cpu / count * 1000, "queries": queries / count}
 
 
 # --- HTTP ---------------------------------------------------------------------------------------
@@ -266,6 +298,7 @@ def main() -> None:
     setup_django()
     prepare_database()
     memory = bench_memory()
+    cpu = bench_cpu()
     if not args.skip_http:
         http_figures = bench_http(args.http, args.clients, args.workers, args.threads)
     understanding = bench_understanding(args.messages)  # last: it pins this process to a core
@@ -275,6 +308,9 @@ def main() -> None:
     print(f"memory: engine {memory['engine_mb']:.1f} MB (tracemalloc), RSS growth "
           f"{memory['rss_growth_mb']:.1f} MB, build peak {memory['build_peak_mb']:.1f} MB  "
           "(target < 150 MB)")
+    print(f"server cost: {cpu['cpu_ms']:.1f} ms of CPU and {cpu['queries']:.1f} SQL statements "
+          f"(BEGIN/COMMIT included) per message, over {cpu['messages']} messages in "
+          "multi-turn conversations")
     if not args.skip_http:
         h = http_figures
         print(f"http: {h['messages']} messages in {h['seconds']:.1f} s = "
