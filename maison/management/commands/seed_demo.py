@@ -23,10 +23,12 @@ DEFAULT_TICKETS = 15_000  # about what the territory's desk handled on waste in 
 OUR_APPS = ("maison", "crm", "guichet", "chatbot", "surveys", "cockpit")
 
 
-def demo_modules() -> list:
-    """Each installed room's `demo` module, in INSTALLED_APPS order."""
+def demo_modules(rooms: list[str] | None = None) -> list:
+    """Each installed room's `demo` module, in INSTALLED_APPS order (only `rooms` if given)."""
     modules = []
     for config in apps.get_app_configs():
+        if rooms is not None and config.name not in rooms:
+            continue
         if config.name in OUR_APPS and module_has_submodule(config.module, "demo"):
             modules.append(importlib.import_module(f"{config.name}.demo"))
     return modules
@@ -47,12 +49,15 @@ class Command(BaseCommand):
                             help="Graine aléatoire, pour retrouver les mêmes données.")
         parser.add_argument("--no-input", "--noinput", action="store_false", dest="interactive",
                             help="Ne pas demander de confirmation avant --reset.")
+        parser.add_argument("--rooms", default=None,
+                            help="Seulement ces pièces, dans l’ordre de l’application "
+                                 "(ex. « maison,crm,guichet »).")
         parser.add_argument("--force", action="store_true",
                             help="Autoriser l’exécution hors mode DEBUG (jamais en production : "
                                  "les comptes de démonstration ont un mot de passe public).")
 
     def handle(self, *args, tickets: int, reset: bool, seed: int | None, interactive: bool,
-               force: bool, verbosity: int, **options):
+               force: bool, verbosity: int, rooms: str | None = None, **options):
         if tickets < 0:
             raise CommandError("--tickets doit être positif ou nul.")
         if not (settings.DEBUG or getattr(settings, "TESTING", False) or force):
@@ -60,10 +65,15 @@ class Command(BaseCommand):
                 "Mode DEBUG inactif : seed_demo crée des comptes au mot de passe public et des "
                 "usagers fictifs. Lancez-le sur une instance de démonstration avec "
                 "DJANGO_DEBUG=1, ou confirmez avec --force.")
-        modules = demo_modules()
+        wanted = [room.strip() for room in rooms.split(",")] if rooms else None
+        unknown = set(wanted or []) - set(OUR_APPS)
+        if unknown:
+            raise CommandError(f"Pièces inconnues : {', '.join(sorted(unknown))}.")
+        modules = demo_modules(wanted)
         progress = partial(tqdm, file=sys.stderr, disable=verbosity < 1, mininterval=0.5,
                            dynamic_ncols=True, leave=verbosity > 1)
         started = time.monotonic()
+        self.timings: dict[str, float] = {}  # seconds per room, for bench/seed.py
         with demo.seeded_with(seed):
             if reset:
                 self._reset(modules, interactive)
@@ -72,7 +82,9 @@ class Command(BaseCommand):
                 step_started = time.monotonic()
                 result = self._as_seeded(module.seed(tickets=tickets, progress=progress))
                 logins += result.logins
-                self._report(module, result, time.monotonic() - step_started, verbosity)
+                seconds = time.monotonic() - step_started
+                self.timings[module.__name__.split(".")[0]] = seconds
+                self._report(module, result, seconds, verbosity)
         self.stdout.write(self.style.SUCCESS(
             f"Données de démonstration prêtes en {time.monotonic() - started:.1f} s."))
         self._print_logins(logins)
