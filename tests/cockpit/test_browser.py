@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 import pytest
@@ -18,12 +19,17 @@ pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("reference_data")]
 MAX_PAGE_BYTES = 300 * 1024
 
 
-@pytest.fixture
-def fast_bus(settings):
-    """The embedded default (database bus), with short streams so reconnection is exercised."""
+BUSES = ["database", pytest.param("redis", marks=pytest.mark.skipif(
+    not os.environ.get("REDIS_URL"), reason="needs Redis (REDIS_URL)"))]
+
+
+@pytest.fixture(params=BUSES)
+def fast_bus(request, settings):
+    """Each event bus (the database on the embedded default, Redis in production), with
+    short streams so that reconnection is exercised."""
     from maison import events
 
-    settings.MDS_EVENT_BUS = "database"
+    settings.MDS_EVENT_BUS = request.param
     settings.COCKPIT_STREAM_SECONDS = 2
     events.get_bus.cache_clear()
     yield
