@@ -17,3 +17,23 @@ def send_message(self, message_id: int) -> str:
 def recover_stuck_messages() -> dict:
     """Settle messages left in SENDING by a worker that died (beat, every few minutes)."""
     return delivery.recover_stuck()
+
+
+@shared_task(acks_late=True)
+def process_raw_inbound(raw_id: int) -> str:
+    """The inbox: translate one stored webhook input into the funnel (idempotent)."""
+    from .channels import raw
+
+    reception = raw.process_stored(raw_id)
+    return reception.ticket.reference if reception and reception.ticket else "-"
+
+
+@shared_task(acks_late=True)
+def drain_raw_inbound() -> int:
+    """Beat: inputs whose task was lost are processed (the inbox never keeps anything)."""
+    from .channels import raw
+
+    pending = raw.pending()
+    for raw_id in pending:
+        raw.process_stored(raw_id)
+    return len(pending)

@@ -374,3 +374,8 @@ MDS_TRUSTED_PROXY_COUNT = env.int("MDS_TRUSTED_PROXY_COUNT", default=0)
 MIDDLEWARE.append("guichet.channels.middleware.WebhookBadInputMiddleware")
 CELERY_BEAT_SCHEDULE["guichet-recover-stuck-messages"] = {
     "task": "guichet.tasks.recover_stuck_messages", "schedule": 300.0}
+# Webhooks store the raw input and answer at once; a task files it (bursts absorbed at the
+# door). Processed inline in unit tests; the inbox tests switch it on.
+MDS_INBOUND_ASYNC = env.bool("MDS_INBOUND_ASYNC", default=not TESTING)
+CELERY_BEAT_SCHEDULE["guichet-drain-raw-inbound"] = {
+    "task": "guichet.tasks.drain_raw_inbound", "schedule": 120.0}

@@ -156,17 +156,19 @@ def handle_inbound(sender, event, esp_name, **kwargs) -> None:
         "envelope_sender": getattr(message, "envelope_sender", None),
         "stripped_text": getattr(message, "stripped_text", None),
         "spam_detected": getattr(message, "spam_detected", None)})
-    raw_store.process(raw, lambda raw: receive_email(message, raw=raw, esp_name=esp_name))
+    raw_store.accept(raw, lambda raw: receive_email(message, raw=raw, esp_name=esp_name))
 
 
-def reprocess_raw(raw: RawInbound):
+def reprocess_raw(raw: RawInbound, *, forced: bool):
+    """Translate a stored email (the inbox task, or an agent's retry when `forced`)."""
     from anymail.inbound import AnymailInboundMessage
 
     message = AnymailInboundMessage.parse_raw_mime_bytes(mime_bytes(raw))
     message.envelope_sender = raw.payload.get("envelope_sender")
     message.stripped_text = raw.payload.get("stripped_text")
-    # An agent asked for it: no longer treated as spam or as a robot.
-    return receive_email(message, raw=raw, esp_name=raw.payload.get("esp", ""), forced=True)
+    message.spam_detected = raw.payload.get("spam_detected")
+    # An agent's retry: no longer treated as spam or as a robot.
+    return receive_email(message, raw=raw, esp_name=raw.payload.get("esp", ""), forced=forced)
 
 
 raw_store.REPROCESSORS[Channel.EMAIL] = reprocess_raw

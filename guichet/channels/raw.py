@@ -2,15 +2,23 @@
 
 When processing fails the raw row stays FAILED with the reason, for agents to see and retry
 (`/guichet/entrees/`): what a resident sent is never lost, and never half-written.
+
+The raw table is also an inbox: with MDS_INBOUND_ASYNC (production default) a webhook only
+stores the raw row and answers; a task (`process_raw_inbound`) runs the adapter's translation
+into `receive` right after, and a beat sweep picks up any row whose task was lost. Bursts are
+absorbed at the door; the SLA clock still starts at the moment of receipt.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models import Message, RawInbound
@@ -18,13 +26,46 @@ from ..services import Reception
 
 logger = logging.getLogger(__name__)
 
-# channel → function(raw) that processes a stored raw inbound again (registered by adapters).
-REPROCESSORS: dict[str, Callable[[RawInbound], Reception | None]] = {}
+# channel → function(raw, *, forced) that translates a stored raw inbound into `receive`
+# (registered by the adapters). `forced`: an agent's retry, robots' detection set aside.
+REPROCESSORS: dict[str, Callable[..., Reception | None]] = {}
+PENDING_AFTER = timedelta(minutes=2)
 
 
 def already_received(channel: str, external_id: str) -> bool:
-    return bool(external_id) and Message.objects.filter(channel=channel,
-                                                        external_id=external_id).exists()
+    """Stored already (as a raw input waiting or done, or as a message): a retried delivery."""
+    if not external_id:
+        return False
+    return (RawInbound.objects.filter(channel=channel, external_id=external_id[:255])
+            .exclude(state=RawInbound.State.FAILED).exists()
+            or Message.objects.filter(channel=channel, external_id=external_id).exists())
+
+
+def accept(raw: RawInbound, handler: Callable[[RawInbound], Reception | None]):
+    """Process now, or hand over to the inbox task (MDS_INBOUND_ASYNC)."""
+    if settings.MDS_INBOUND_ASYNC:
+        from ..tasks import process_raw_inbound
+
+        transaction.on_commit(lambda: process_raw_inbound.delay(raw.pk))
+        return None
+    return process(raw, handler)
+
+
+def process_stored(raw_id: int) -> Reception | None:
+    """The inbox task's work: translate a stored input once (a repeated task does nothing)."""
+    raw = RawInbound.objects.filter(pk=raw_id, state=RawInbound.State.RECEIVED).first()
+    handler = REPROCESSORS.get(raw.channel) if raw else None
+    if raw is None or handler is None:
+        return None
+    return process(raw, lambda raw: handler(raw, forced=False))
+
+
+def pending(now=None) -> list[int]:
+    """Inputs whose processing task was lost (broker down, worker killed)."""
+    now = now or timezone.now()
+    return list(RawInbound.objects.filter(state=RawInbound.State.RECEIVED,
+                                          received_at__lt=now - PENDING_AFTER)
+                .order_by("received_at").values_list("pk", flat=True)[:500])
 
 
 def without_nul(value):
@@ -78,4 +119,4 @@ def reprocess(raw: RawInbound) -> Reception | None:
         raise ValidationError(_("Ce canal ne sait pas retraiter ses entrées."))
     RawInbound.objects.filter(pk=raw.pk).update(state=RawInbound.State.RECEIVED, error="")
     raw.refresh_from_db()
-    return process(raw, handler)
+    return process(raw, lambda raw: handler(raw, forced=True))

@@ -126,7 +126,9 @@ def _ingest(channel: str, external_id: str, kind: str, form: dict, handler):
         return None
     raw = raw_store.store(channel=channel, external_id=external_id,
                           payload={"kind": kind, "form": form})
-    return raw_store.process(raw, handler)
+    if kind == "call":  # the call record goes with the call, synchronously
+        return raw_store.process(raw, handler)
+    return raw_store.accept(raw, handler)
 
 
 # --- Voice: welcome, menu, forwarding, voicemail ---------------------------------------------
@@ -375,7 +377,7 @@ def status(request):
     raise BadWebhookInput("Paramètre manquant : MessageSid ou CallSid.")
 
 
-def reprocess_raw(raw: RawInbound):
+def reprocess_raw(raw: RawInbound, *, forced: bool = False):
     form = raw.payload.get("form") or {}
     handlers = {"sms": receive_sms, "call": receive_call, "voicemail": receive_voicemail}
     handler = handlers.get(raw.payload.get("kind"))

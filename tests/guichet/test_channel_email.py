@@ -425,3 +425,36 @@ def test_sendgrid_delivered_event_batch(client, sent_reply):
                      **basic_auth()).status_code == 200
     sent_reply.refresh_from_db()
     assert sent_reply.delivery_status == Message.Delivery.DELIVERED
+
+
+# --- The inbox (production default): store, answer, file by a task ---------------------------
+
+def test_inbox_mode_answers_at_once_and_files_after_commit(client, settings, on_commit):
+    settings.MDS_INBOUND_ASYNC = True
+    with on_commit(execute=False) as callbacks:
+        assert post_json(client, POSTMARK, postmark_inbound(), **basic_auth()).status_code == 200
+        # A provider retry before the task ran is recognised by its raw row: stored once.
+        assert post_json(client, POSTMARK, postmark_inbound(), **basic_auth()).status_code == 200
+    raw = RawInbound.objects.get()
+    assert raw.state == RawInbound.State.RECEIVED and not Message.objects.exists()
+    for callback in callbacks:
+        callback()  # the task, run eagerly
+    raw.refresh_from_db()
+    assert raw.state == RawInbound.State.PROCESSED
+    assert inbound_messages().get().ticket == raw.ticket
+
+
+def test_inbox_rows_whose_task_was_lost_are_drained(client, settings, on_commit):
+    from datetime import timedelta
+
+    from guichet import tasks
+
+    settings.MDS_INBOUND_ASYNC = True
+    with on_commit(execute=False):  # the broker lost the task
+        post_json(client, POSTMARK, postmark_inbound(), **basic_auth())
+    RawInbound.objects.update(received_at=RawInbound.objects.get().received_at
+                              - timedelta(minutes=5))
+    assert tasks.drain_raw_inbound() == 1
+    assert RawInbound.objects.get().state == RawInbound.State.PROCESSED
+    assert inbound_messages().count() == 1
+    assert tasks.drain_raw_inbound() == 0
