@@ -256,8 +256,9 @@ def forget_timeline(*, source_prefix: str) -> None:
 
 
 def bulk_tables() -> list:
-    """crm tables another room's demo fills in bulk (to pass to maison.demo.bulk.fast_load)."""
-    return [TimelineEntry]
+    """crm tables another room's demo writes in bulk (to pass to maison.demo.schema.fast_load):
+    timeline entries, and usagers' contact dates (record_contact_span)."""
+    return [TimelineEntry, Usager]
 
 
 def record_contact_span(spans: Mapping[int, tuple[datetime, datetime]]) -> None:

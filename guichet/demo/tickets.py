@@ -30,7 +30,7 @@ from maison.demo.bulk import (
     reserve_ids,
     reset_sequences,
 )
-from maison.demo.schema import fast_load, keep_gin
+from maison.demo.schema import fast_load, keep_gin_of
 from maison.models import Commune, Street, SubTheme
 
 from ..models import Channel, Message, Nature, Status, Ticket, TicketEvent
@@ -159,7 +159,7 @@ def load_tickets(count: int, progress: Progress, *, agents, queues, sla,
     fast = count >= FAST_LOAD_FROM if fast is None else fast
     stream = fast and is_postgres()
     with fast_load(Ticket, Message, TicketEvent, *crm_demo.bulk_tables(), enabled=fast,
-                   progress=progress, keep=keep_gin if stream else None):
+                   progress=progress, keep=keep_gin_of(Message) if stream else None):
         first_ticket = reserve_ids(Ticket, count)
         first_message = reserve_ids(Message, count * 4)
         # Messages stream while Python draws (the server maintains the full-text index in

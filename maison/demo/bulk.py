@@ -343,4 +343,4 @@ def wipe(*model_list: type[models.Model]) -> None:
 
 
 # Kept importable from here: other rooms' demo modules use `maison.demo.bulk.fast_load`.
-from .schema import fast_load, keep_gin  # noqa: E402, F401
+from .schema import fast_load  # noqa: E402, F401

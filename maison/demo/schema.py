@@ -41,10 +41,12 @@ def _table_definitions(cursor, table: str) -> tuple[list, list, list]:
     return uniques, cursor.fetchall(), foreign_keys
 
 
-def keep_gin(table: str, definition: str) -> bool:
-    """GIN indexes (full-text search) build on one core only (PostgreSQL 15): cheaper to
-    maintain during a streamed COPY, while Python works on the other core."""
-    return " USING gin " in definition
+def keep_gin_of(*model_list: type[models.Model]) -> Callable[[str, str], bool]:
+    """Keep these tables' GIN indexes (full-text search) during the load: a GIN index builds
+    on one core only (PostgreSQL 15), so it is cheaper to maintain while a CopyStream feeds the
+    table and Python works on the other core."""
+    tables = {model._meta.db_table for model in model_list}
+    return lambda table, definition: table in tables and " USING gin " in definition
 
 
 @contextmanager

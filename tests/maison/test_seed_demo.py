@@ -364,7 +364,8 @@ def _predicate(text: str | None) -> str | None:
     return None if text is None else re.sub(r"::[a-z ]+(\[\])?|ARRAY|[()\[\]\s]", "", text)
 
 
-BIG_TABLES = ["guichet_ticket", "guichet_message", "guichet_ticketevent", "crm_timelineentry"]
+BIG_TABLES = ["guichet_ticket", "guichet_message", "guichet_ticketevent", "crm_timelineentry",
+              "crm_usager"]
 
 
 @pytest.mark.django_db
