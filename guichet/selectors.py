@@ -28,7 +28,6 @@ from .models import (
     OPEN_STATUSES,
     KnowledgeArticle,
     Message,
-    Status,
     Ticket,
     TicketEvent,
 )
@@ -457,23 +456,3 @@ def ticket_handlers():
     return (users.filter(Q(is_superuser=True)
                          | Q(groups__name__in=[roles.AGENT, roles.SUPERVISEUR, roles.ADMIN]))
             .distinct().order_by("first_name", "last_name", "username"))
-
-
-def status_counts() -> dict[str, int]:
-    """Open tickets per status (small: uses the open-tickets index)."""
-    from django.db.models import Count
-
-    rows = (Ticket.objects.filter(status__in=OPEN_STATUSES).values("status")
-            .annotate(n=Count("id")).order_by())
-    counts = {status: 0 for status in OPEN_STATUSES}
-    counts.update({row["status"]: row["n"] for row in rows})
-    return counts
-
-
-__all__ = [
-    "COUNT_CAP", "ORDERINGS", "SCOPES", "CappedCount", "SearchTerms", "TimelineItem",
-    "Status", "apply_filters", "capped_count", "first_message_text", "knowledge_articles",
-    "overdue_q", "overdue_tickets", "queue_counts", "search_tickets", "search_usagers",
-    "status_counts", "suggested_articles", "ticket_detail", "ticket_detail_queryset",
-    "ticket_handlers", "ticket_queue", "ticket_timeline", "understand_query", "usagers_by_name",
-]

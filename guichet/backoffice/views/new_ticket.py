@@ -12,6 +12,7 @@ from django.views import View
 from crm.models import Usager
 
 from ... import selectors, services
+from ...models import OPEN_STATUSES
 from ..access import AgentRequiredMixin
 from ..forms import NewTicketForm
 
@@ -69,7 +70,7 @@ class NewTicketView(AgentRequiredMixin, View):
         candidates = selectors.search_usagers(lookup) if lookup else []
         open_tickets = []
         if chosen:
-            open_tickets = list(chosen.tickets.filter(status__in=selectors.OPEN_STATUSES)
+            open_tickets = list(chosen.tickets.filter(status__in=OPEN_STATUSES)
                                 .select_related("theme").order_by("-created_at")[:5])
         return render(request, TEMPLATE, {
             "form": form, "lookup": lookup, "candidates": candidates, "chosen": chosen,
