@@ -7,8 +7,9 @@ provider overloaded) release the claim and the task retries with backoff; perman
 the last attempt, mark the message FAILED, put it on the ticket's timeline and alert the agent.
 
 A worker that dies between the provider accepting a message and our commit leaves it in
-SENDING. `recover_stuck` (every few minutes, from beat) settles such messages without
-sending twice where the provider lets us check:
+SENDING; a broker that lost the task leaves it PENDING. `recover_stuck` (every five minutes,
+from beat) sends forgotten PENDING messages and settles SENDING ones without sending twice
+where the provider lets us check:
 - a tracking webhook (email) or status callback (SMS) already told us → SENT;
 - SMS: Twilio's message list is searched for the same body sent to the same number since the
   claim → SENT with that SID; only when Twilio has no such message is it sent again;
@@ -22,6 +23,7 @@ sending twice where the provider lets us check:
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -311,22 +313,34 @@ def record_status(report: StatusReport, *, channel: str) -> Message | None:
 # --- Recovering messages left in SENDING by a crashed worker ------------------------------------
 
 def recover_stuck(*, now: datetime | None = None, limit: int = 200) -> dict[str, int]:
+    """The sweep (beat): settle SENDING claims left by dead workers, and send PENDING messages
+    whose task was lost (broker down at commit time). Sends inline, each claimed first."""
     now = now or timezone.now()
     cutoff = now - timedelta(minutes=settings.MDS_DELIVERY_STUCK_MINUTES)
-    counts = {"sent": 0, "resent": 0, "unknown": 0}
-    ids = list(Message.objects.filter(delivery_status=Message.Delivery.SENDING,
-                                      claimed_at__lt=cutoff)
-               .order_by("claimed_at").values_list("pk", flat=True)[:limit])
-    for message_id in ids:
+    counts = {"sent": 0, "resent": 0, "unknown": 0, "pending": 0}
+    stuck = list(Message.objects.filter(delivery_status=Message.Delivery.SENDING,
+                                        claimed_at__lt=cutoff)
+                 .order_by("claimed_at").values_list("pk", flat=True)[:limit])
+    for message_id in stuck:
         counts[_recover_one(message_id, cutoff)] += 1
-    if ids:
-        logger.warning("recovered stuck messages: %s", counts)
+    forgotten = list(Message.objects.filter(delivery_status=Message.Delivery.PENDING,
+                                            created_at__lt=cutoff)
+                     .exclude(claimed_at__gte=cutoff)
+                     .order_by("created_at").values_list("pk", flat=True)[:limit])
+    for message_id in forgotten:
+        counts["pending"] += 1
+        _deliver_quietly(message_id)
+    if stuck or forgotten:
+        logger.warning("delivery sweep: %s", counts)
     return counts
 
 
-def _recover_one(message_id: int, cutoff: datetime) -> str:
-    from .services import schedule_delivery
+def _deliver_quietly(message_id: int) -> None:
+    with contextlib.suppress(TransientDeliveryError):  # still PENDING: the next sweep retries
+        deliver(message_id)
 
+
+def _recover_one(message_id: int, cutoff: datetime) -> str:
     with transaction.atomic():
         message = (Message.objects.select_for_update().select_related("ticket")
                    .filter(pk=message_id, delivery_status=Message.Delivery.SENDING,
@@ -349,5 +363,5 @@ def _recover_one(message_id: int, cutoff: datetime) -> str:
         Message.objects.filter(pk=message.pk).update(
             delivery_status=Message.Delivery.PENDING,
             metadata={**message.metadata, "recovered_at": timezone.now().isoformat()})
-        schedule_delivery(message)
-        return "resent"
+    _deliver_quietly(message_id)  # claimed again before sending: still never twice
+    return "resent"

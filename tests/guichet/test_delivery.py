@@ -128,20 +128,20 @@ def test_stuck_email_is_resent_once_with_the_same_message_id(postmark, ticket, a
     Message.objects.filter(pk=reply.pk).update(message_id_header="<kept@coeurcotefleurie.example>")
     _stuck(reply)
     with on_commit(execute=True):
-        assert delivery.recover_stuck() == {"sent": 0, "resent": 1, "unknown": 0}
+        assert delivery.recover_stuck() == {"sent": 0, "resent": 1, "unknown": 0, "pending": 0}
     reply.refresh_from_db()
     assert reply.delivery_status == Message.Delivery.SENT and "recovered_at" in reply.metadata
     headers = {h["Name"]: h["Value"] for h in json.loads(postmark.calls[0].request.body)["Headers"]}
     assert headers["Message-ID"] == "<kept@coeurcotefleurie.example>"
     with on_commit(execute=True):  # a second sweep finds nothing to do
-        assert delivery.recover_stuck() == {"sent": 0, "resent": 0, "unknown": 0}
+        assert delivery.recover_stuck() == {"sent": 0, "resent": 0, "unknown": 0, "pending": 0}
     assert len(postmark.calls) == 1
 
 
 def test_recent_claims_are_left_alone(postmark, ticket, agent, on_commit):
     reply = queued_reply(ticket, agent, on_commit)
     _stuck(reply, minutes=1)
-    assert delivery.recover_stuck() == {"sent": 0, "resent": 0, "unknown": 0}
+    assert delivery.recover_stuck() == {"sent": 0, "resent": 0, "unknown": 0, "pending": 0}
 
 
 def test_a_tracking_event_settles_a_stuck_email_without_resending(postmark, ticket, agent,
@@ -183,7 +183,7 @@ def test_stuck_sms_found_in_twilio_log_is_not_sent_again(twilio, agent, on_commi
         "end": 0, "first_page_uri": "", "next_page_uri": None, "page": 0, "page_size": 50,
         "previous_page_uri": None, "start": 0, "uri": ""})
     twilio.post(TWILIO_MESSAGES, status=500)  # would fail the test if a resend were attempted
-    assert delivery.recover_stuck() == {"sent": 1, "resent": 0, "unknown": 0}
+    assert delivery.recover_stuck() == {"sent": 1, "resent": 0, "unknown": 0, "pending": 0}
     reply.refresh_from_db()
     assert reply.delivery_status == Message.Delivery.SENT and reply.provider_id == "SMfound"
     assert [call.request.method for call in twilio.calls] == ["GET"]
@@ -209,7 +209,7 @@ def test_stuck_sms_when_twilio_cannot_answer_waits(twilio, agent, on_commit):
     reply = queued_reply(_sms_ticket(), agent, on_commit)
     _stuck(reply)
     twilio.get(TWILIO_MESSAGES, body=ConnectionError("network down"))
-    assert delivery.recover_stuck() == {"sent": 0, "resent": 0, "unknown": 1}
+    assert delivery.recover_stuck() == {"sent": 0, "resent": 0, "unknown": 1, "pending": 0}
     reply.refresh_from_db()
     assert reply.delivery_status == Message.Delivery.SENDING
 
@@ -225,3 +225,14 @@ def test_status_never_moves_backwards(ticket, agent, on_commit, settings):
                            channel=Channel.EMAIL)
     reply.refresh_from_db()
     assert reply.delivery_status == Message.Delivery.BOUNCED
+
+
+def test_a_pending_message_whose_task_was_lost_is_sent_by_the_sweep(postmark, ticket, agent,
+                                                                   on_commit):
+    postmark.post(POSTMARK_API, json=ok("swept"))
+    reply = queued_reply(ticket, agent, on_commit)  # its task never reached a worker
+    Message.objects.filter(pk=reply.pk).update(created_at=timezone.now() - timedelta(hours=1))
+    assert delivery.recover_stuck()["pending"] == 1
+    reply.refresh_from_db()
+    assert reply.delivery_status == Message.Delivery.SENT and reply.provider_id == "swept"
+    assert delivery.recover_stuck()["pending"] == 0 and len(postmark.calls) == 1
