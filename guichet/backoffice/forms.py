@@ -205,7 +205,7 @@ class AssignForm(VersionedForm):
                                       empty_label=_("Personne (non affectée)"),
                                       error_messages={"invalid_choice": _("Agent inconnu.")})
     queue = forms.ModelChoiceField(queryset=Queue.objects.order_by("name"), required=False,
-                                   label=_("File"), empty_label=_("— Inchangée —"),
+                                   label=_("File d’attente"), empty_label=_("— Inchangée —"),
                                    error_messages={"invalid_choice": _("File inconnue.")})
 
     def __init__(self, *args, **kwargs):

@@ -106,7 +106,7 @@ def is_overdue(ticket: Ticket, now: datetime | None = None) -> bool:
 # --- Timeline --------------------------------------------------------------------------------
 
 FIELD_LABELS = {
-    "status": _("Statut"), "assignee": _("Agent"), "queue": _("File"), "nature": _("Nature"),
+    "status": _("Statut"), "assignee": _("Agent"), "queue": _("File d’attente"), "nature": _("Nature"),
     "theme": _("Thème"), "subtheme": _("Sous-thème"), "commune": _("Commune"),
     "priority": _("Priorité"), "subject": _("Objet"), "street": _("Voie"), "address": _("Lieu"),
     "public": _("Visibilité pour l’usager"), "delivery": _("Envoi"),
@@ -144,7 +144,7 @@ DIRECTION_TITLES = {
     Message.Direction.IN: _("Message reçu"),
     Message.Direction.OUT: _("Réponse envoyée"),
     Message.Direction.NOTE: _("Note interne"),
-    Message.Direction.CALL: _("Appel"),
+    Message.Direction.CALL: _("Appel téléphonique"),
 }
 DELIVERY_BADGES = {
     Message.Delivery.PENDING: "en_attente", Message.Delivery.SENDING: "en_attente",
@@ -184,7 +184,9 @@ def _present(item: TimelineItem) -> TimelineEntryView:
                                  author=_user_name(actor) if actor else "", body_html=None,
                                  body_text="", delivery_badge="", can_toggle_visibility=False)
     message = item.message
-    title = f"{DIRECTION_TITLES[message.direction]} — {message.get_channel_display()}"
+    title = str(DIRECTION_TITLES[message.direction])
+    if message.direction in (Message.Direction.IN, Message.Direction.OUT):
+        title += f" — {message.get_channel_display()}"
     if message.direction == Message.Direction.OUT and message.to_address:
         title += " " + _("à %(address)s") % {"address": message.to_address}
     if message.author_user_id:

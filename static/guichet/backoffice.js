@@ -64,6 +64,13 @@
     reply.scrollIntoView({ block: "center" });
   });
 
+  /* On a phone, the queue's filters fold away unless some are in use. */
+  var filters = document.querySelector("[data-bo-filters]");
+  if (filters && !filters.hasAttribute("data-bo-active") &&
+      window.matchMedia("(max-width: 40rem)").matches) {
+    filters.open = false;
+  }
+
   /* Sub-themes follow the chosen theme (the server checks it anyway). */
   function syncSubthemes(form) {
     var theme = form.querySelector("select[name$='theme']:not([name$='subtheme'])");

@@ -154,3 +154,16 @@ def test_subthemes_follow_the_chosen_theme(live_server, login, agent, tickets, l
         "#id_qualify-subtheme optgroup",
         "groups => groups.filter(g => !g.hidden).map(g => g.label)")
     assert visible == [eau.label]
+
+
+def test_queue_filters_fold_away_on_a_phone_unless_in_use(live_server, login, agent, tickets,
+                                                          laptop_page, phone_page):
+    for page, open_by_default in ((laptop_page, True), (phone_page, False)):
+        login(page, agent)
+        page.goto(f"{live_server.url}/guichet/?scope=all")
+        assert page.eval_on_selector("[data-bo-filters]", "el => el.open") is open_by_default
+    phone_page.goto(f"{live_server.url}/guichet/?scope=all&channel=email")
+    assert phone_page.eval_on_selector("[data-bo-filters]", "el => el.open") is True
+    phone_page.click("[data-bo-filters] summary")
+    phone_page.click("[data-bo-filters] summary")
+    assert phone_page.eval_on_selector("[data-bo-filters]", "el => el.open") is True
