@@ -106,7 +106,8 @@ def is_overdue(ticket: Ticket, now: datetime | None = None) -> bool:
 # --- Timeline --------------------------------------------------------------------------------
 
 FIELD_LABELS = {
-    "status": _("Statut"), "assignee": _("Agent"), "queue": _("File d’attente"), "nature": _("Nature"),
+    "status": _("Statut"), "assignee": _("Agent"), "queue": _("File d’attente"),
+    "nature": _("Nature"),
     "theme": _("Thème"), "subtheme": _("Sous-thème"), "commune": _("Commune"),
     "priority": _("Priorité"), "subject": _("Objet"), "street": _("Voie"), "address": _("Lieu"),
     "public": _("Visibilité pour l’usager"), "delivery": _("Envoi"),
