@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from maison import calendar
 
@@ -106,11 +106,19 @@ def is_overdue(ticket: Ticket, now: datetime | None = None) -> bool:
 # --- Timeline --------------------------------------------------------------------------------
 
 FIELD_LABELS = {
-    "status": _("Statut"), "assignee": _("Agent"), "queue": _("File d’attente"),
-    "nature": _("Nature"),
-    "theme": _("Thème"), "subtheme": _("Sous-thème"), "commune": _("Commune"),
-    "priority": _("Priorité"), "subject": _("Objet"), "street": _("Voie"), "address": _("Lieu"),
-    "public": _("Visibilité pour l’usager"), "delivery": _("Envoi"),
+    "status": gettext_lazy("Statut"),
+    "assignee": gettext_lazy("Agent"),
+    "queue": gettext_lazy("File d’attente"),
+    "nature": gettext_lazy("Nature"),
+    "theme": gettext_lazy("Thème"),
+    "subtheme": gettext_lazy("Sous-thème"),
+    "commune": gettext_lazy("Commune"),
+    "priority": gettext_lazy("Priorité"),
+    "subject": gettext_lazy("Objet"),
+    "street": gettext_lazy("Voie"),
+    "address": gettext_lazy("Lieu"),
+    "public": gettext_lazy("Visibilité pour l’usager"),
+    "delivery": gettext_lazy("Envoi"),
 }
 VALUE_LABELS = {"status": Status, "nature": Nature, "channel": Channel}
 
@@ -142,10 +150,10 @@ def describe_event(event: TicketEvent) -> str:
 
 
 DIRECTION_TITLES = {
-    Message.Direction.IN: _("Message reçu"),
-    Message.Direction.OUT: _("Réponse envoyée"),
-    Message.Direction.NOTE: _("Note interne"),
-    Message.Direction.CALL: _("Appel téléphonique"),
+    Message.Direction.IN: gettext_lazy("Message reçu"),
+    Message.Direction.OUT: gettext_lazy("Réponse envoyée"),
+    Message.Direction.NOTE: gettext_lazy("Note interne"),
+    Message.Direction.CALL: gettext_lazy("Appel téléphonique"),
 }
 DELIVERY_BADGES = {
     Message.Delivery.PENDING: "en_attente", Message.Delivery.SENDING: "en_attente",

@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from crm.selectors import contact_points
@@ -133,7 +134,8 @@ class TicketActionView(AgentRequiredMixin, View):
 class ReplyView(TicketActionView):
     form_class = ReplyForm
     form_name = "reply_form"
-    success_message = _("Réponse enregistrée : elle part à l’usager dans quelques instants.")
+    success_message = gettext_lazy(
+        "Réponse enregistrée : elle part à l’usager dans quelques instants.")
     anchor = "#historique"
 
     def form_kwargs(self, ticket):
@@ -149,7 +151,7 @@ class ReplyView(TicketActionView):
 class NoteView(TicketActionView):
     form_class = NoteForm
     form_name = "note_form"
-    success_message = _("Note interne ajoutée.")
+    success_message = gettext_lazy("Note interne ajoutée.")
     anchor = "#historique"
 
     def perform(self, ticket, form):
@@ -161,7 +163,7 @@ class NoteView(TicketActionView):
 class StatusView(TicketActionView):
     form_class = StatusForm
     form_name = "status_form"
-    success_message = _("Statut modifié.")
+    success_message = gettext_lazy("Statut modifié.")
 
     def perform(self, ticket, form):
         data = form.cleaned_data
@@ -173,7 +175,7 @@ class StatusView(TicketActionView):
 class AssignView(TicketActionView):
     form_class = AssignForm
     form_name = "assign_form"
-    success_message = _("Affectation enregistrée.")
+    success_message = gettext_lazy("Affectation enregistrée.")
 
     def perform(self, ticket, form):
         data = form.cleaned_data
@@ -185,7 +187,7 @@ class AssignView(TicketActionView):
 class QualifyView(TicketActionView):
     form_class = QualifyForm
     form_name = "qualify_form"
-    success_message = _("Qualification enregistrée.")
+    success_message = gettext_lazy("Qualification enregistrée.")
 
     def perform(self, ticket, form):
         data = form.cleaned_data
