@@ -19,7 +19,18 @@ def receive(**kwargs):
     return services.receive(**{**defaults, **kwargs})
 
 
-def test_first_message_opens_a_ticket_with_reference_deadline_and_queue(on_commit):
+@pytest.fixture
+def database_bus(settings):
+    """Live events on the database bus, whatever REDIS_URL says, so the test can read them."""
+    from maison import events
+
+    settings.MDS_EVENT_BUS = "database"
+    events.get_bus.cache_clear()
+    yield
+    events.get_bus.cache_clear()
+
+
+def test_first_message_opens_a_ticket_with_reference_deadline_and_queue(on_commit, database_bus):
     friday = datetime(2026, 11, 20, 16, 30, tzinfo=PARIS)
     with on_commit(execute=True):
         reception = receive(nature=Nature.RECLAMATION, received_at=friday,
