@@ -24,6 +24,7 @@ from .identity import (
 from .preferences import (
     PreferenceLinkError,
     current_consent_text,
+    ensure_consent_text,
     preferences_token,
     preferences_url,
     read_preferences_token,
@@ -34,8 +35,9 @@ from .preferences import (
 
 __all__ = [
     "Identification", "ParsedPhone", "PreferenceLinkError", "add_contact_point",
-    "current_consent_text", "identify_usager", "log_access", "mark_contact_point_invalid",
-    "normalize_email", "normalize_phone", "parse_phone", "preferences_token", "preferences_url",
+    "current_consent_text", "ensure_consent_text", "identify_usager", "log_access",
+    "mark_contact_point_invalid", "normalize_email", "normalize_phone", "parse_phone",
+    "preferences_token", "preferences_url",
     "read_preferences_token", "read_short_code", "record_consent", "record_contact",
     "short_preferences_url", "update_preferences",
 ]

@@ -41,6 +41,17 @@ class PreferenceLinkError(Exception):
         self.reason = reason
 
 
+def ensure_consent_text(*, purpose: str, version: str, text: str) -> ConsentText:
+    """Register the exact wording a channel shows next to a consent box (idempotent).
+
+    A version is immutable proof: once recorded, its text is never rewritten; a new wording
+    needs a new version.
+    """
+    consent_text, _created = ConsentText.objects.get_or_create(
+        purpose=purpose, version=version, defaults={"text": text})
+    return consent_text
+
+
 def current_consent_text(purpose: str) -> ConsentText | None:
     """The wording shown today for a purpose (the latest version)."""
     return ConsentText.objects.filter(purpose=purpose).order_by("-created_at", "-id").first()

@@ -41,15 +41,9 @@ CATEGORY_CHOICES = [(Category.RESIDENT_PERMANENT, _("J’habite ici à l’anné
 
 
 def consent_text() -> ConsentText:
-    """The exact wording shown next to the box, kept as a versioned proof.
-
-    crm exposes no service to register a consent text yet; this get_or_create is the only
-    write guichet makes on crm's tables (see the channels report).
-    """
-    text, _created = ConsentText.objects.get_or_create(
-        purpose=Purpose.INFORMATION, version=CONSENT_VERSION,
-        defaults={"text": CONSENT_WORDING})
-    return text
+    """The exact wording shown next to the box, kept as a versioned proof."""
+    return crm_services.ensure_consent_text(purpose=Purpose.INFORMATION,
+                                            version=CONSENT_VERSION, text=str(CONSENT_WORDING))
 
 
 def subtheme_choices():
