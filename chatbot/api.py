@@ -10,7 +10,6 @@ Throttled per client with the "chatbot" rate; MDS_CHATBOT_RATE=off disables it (
 
 from __future__ import annotations
 
-import os
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -53,10 +52,7 @@ class ChatbotThrottle(ScopedRateThrottle):
 
 
 def _allowed_origins() -> set[str]:
-    configured = getattr(settings, "MDS_CHATBOT_ALLOWED_ORIGINS", None)
-    if configured is None:
-        configured = [o for o in os.environ.get("MDS_CHATBOT_ALLOWED_ORIGINS", "").split(",")
-                      if o.strip()]
+    configured = settings.MDS_CHATBOT_ALLOWED_ORIGINS
     base = urlsplit(settings.PUBLIC_BASE_URL)
     return {o.strip().rstrip("/") for o in configured} | {f"{base.scheme}://{base.netloc}"}
 

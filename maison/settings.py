@@ -261,6 +261,9 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# The collectivité's sites allowed to embed Sophie's widget (CORS on the chatbot API).
+MDS_CHATBOT_ALLOWED_ORIGINS = env.list("MDS_CHATBOT_ALLOWED_ORIGINS", default=[])
+
 # --- Security (production) --------------------------------------------------------------------
 SESSION_COOKIE_SECURE = not (DEBUG or TESTING) and env.bool("DJANGO_SECURE_COOKIES", default=True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -372,10 +375,6 @@ MDS_FORM_RATE_LIMIT = env.str("MDS_FORM_RATE_LIMIT", default="6/600")
 MDS_TRUSTED_PROXY_COUNT = env.int("MDS_TRUSTED_PROXY_COUNT", default=0)
 # Webhooks answer malformed vendor payloads with a 400 and a reason, never a 500.
 MIDDLEWARE.append("guichet.channels.middleware.WebhookBadInputMiddleware")
-CELERY_BEAT_SCHEDULE["guichet-recover-stuck-messages"] = {
-    "task": "guichet.tasks.recover_stuck_messages", "schedule": 300.0}
 # Webhooks store the raw input and answer at once; a task files it (bursts absorbed at the
 # door). Processed inline in unit tests; the inbox tests switch it on.
 MDS_INBOUND_ASYNC = env.bool("MDS_INBOUND_ASYNC", default=not TESTING)
-CELERY_BEAT_SCHEDULE["guichet-drain-raw-inbound"] = {
-    "task": "guichet.tasks.drain_raw_inbound", "schedule": 120.0}
