@@ -39,7 +39,18 @@ def main(argv: list[str] | None = None) -> dict:
     args = parser.parse_args(argv)
 
     setup_django()
+    import logging
+
     from django.core.management import call_command
+
+    if not args.quiet:  # each phase's and each index rebuild's duration
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+        for name in ("maison.demo", "guichet.demo"):
+            logger = logging.getLogger(name)
+            logger.addHandler(handler)
+            logger.setLevel(logging.INFO)
+            logger.propagate = False
 
     from maison.management.commands.seed_demo import Command
 

@@ -22,8 +22,11 @@ AUTO_CLOSE_AFTER = 7 * DAY  # a resolved ticket nobody reopens is closed a week 
 OFFICE = (Channel.TELEPHONE, Channel.ACCUEIL)
 # Requests settled during the call or at the counter.
 LIVE_SHARE = {Nature.INFORMATION: 0.75, Nature.RENDEZ_VOUS: 0.5, Nature.TRANSACTION: 0.3}
-STUCK_SHARE = {Nature.RECLAMATION: 0.025, Nature.TRANSACTION: 0.02, Nature.SIGNALEMENT: 0.012,
-               Nature.RENDEZ_VOUS: 0.01, Nature.INFORMATION: 0.003}
+# Requests left open past their deadline (waiting on a contractor, a usager who never
+# answered…); older ones were eventually closed, so only the last months keep some.
+STUCK_SHARE = {Nature.RECLAMATION: 0.012, Nature.TRANSACTION: 0.01, Nature.SIGNALEMENT: 0.006,
+               Nature.RENDEZ_VOUS: 0.005, Nature.INFORMATION: 0.001}
+STUCK_AGE = (10 * 86_400, 120 * 86_400)
 URGENT_SUBTHEMES = {"fuite", "debouchage", "coupure"}
 
 
@@ -134,7 +137,8 @@ class Lifecycle:
         window = hours * HOUR
         share = rng.uniform(1.05, 2.5) if rng.random() < 0.07 else 0.03 + 0.9 * rng.random() ** 2
         self.first = clock.at(start + max(60, int(window * share)))
-        self.stuck = (created < self.rules.now - 10 * DAY
+        age = self.rules.now - created
+        self.stuck = (STUCK_AGE[0] < age < STUCK_AGE[1]
                       and rng.random() < STUCK_SHARE.get(nature, 0))
         if self.stuck:
             self.resolved = None
