@@ -35,12 +35,15 @@ os.environ.setdefault("DJANGO_DEBUG", "0")
 os.environ.setdefault("DJANGO_SECRET_KEY", "bench-" + uuid.uuid4().hex)
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("DJANGO_SECURE_COOKIES", "0")
+# Production static files (hashed manifest): collected into a scratch folder first.
+os.environ.setdefault("DJANGO_STATIC_ROOT", "/tmp/mds-bench-static")
 
 import django  # noqa: E402
 
 django.setup()
 
 from django.contrib.auth.models import Group, User  # noqa: E402
+from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
@@ -108,7 +111,8 @@ def scenarios() -> list[tuple[str, str, dict]]:
         ("report (12m)", reverse("cockpit:report"), {"periode": "12m"}),
         ("indicators CSV (12m)", reverse("cockpit:export_indicators"), {"periode": "12m"}),
     ]
-    reference = Ticket.objects.order_by("-pk").values_list("reference", flat=True).first()
+    reference = (Ticket.objects.filter(reference__startswith="MDS-").order_by("-pk")
+                 .values_list("reference", flat=True).first())
     if reference:
         cases.append(("look-up by reference", reverse("cockpit:lookup"),
                       {"reference": reference}))
@@ -157,6 +161,7 @@ def main() -> None:
     answers = _count("surveys_answer")
     print(f"Database: {connection.vendor} {connection.settings_dict['NAME']} — "
           f"{tickets} tickets, {answers} survey answers.")
+    call_command("collectstatic", interactive=False, verbosity=0)
     ensure_rollups()
     print(f"Rollup rows: {Rollup.objects.count()} (daily and monthly), "
           f"facts: {TicketFact.objects.count()}.")

@@ -11,7 +11,7 @@ from guichet import indicators
 from guichet.indicators import Scope
 from guichet.models import Status
 
-from . import figures, formatting, sources
+from . import activity, figures, formatting, sources
 from .figures import Link, Names, Sums, no_link
 from .models import Grain, Rollup, RollupState
 from .periods import Choice, Period, today
@@ -81,7 +81,7 @@ def live_params(scope: Scope, names: Names) -> dict:
 
 def today_count(scope: Scope, *, on: date | None = None) -> int:
     day = on or today()
-    return sum(Rollup.objects.filter(figures.scope_q(scope), grain=Grain.DAY, period=day)
+    return sum(Rollup.objects.filter(figures.cell_q(scope), grain=Grain.DAY, period=day)
                .values_list("created", flat=True))
 
 
@@ -148,7 +148,7 @@ def build(choice: Choice, scope: Scope, *, link: Link = no_link, names: Names | 
     period = choice.period
     sums = figures.totals(period, scope)
     previous = figures.totals(choice.previous, scope)
-    backlog = indicators.backlog(scope)
+    backlog = figures.backlog(scope)
     base = base_params(period, scope, names)
     live = live_params(scope, names)
     today_total = today_count(scope)
@@ -161,7 +161,7 @@ def build(choice: Choice, scope: Scope, *, link: Link = no_link, names: Names | 
         breakdowns=figures.breakdowns(period, scope, sums, names, link=link, base_params=base),
         trend=figures.trend(period, scope),
         monthly=figures.monthly_year_on_year(scope),
-        activity=indicators.recent_activity(scope),
+        activity=activity.recent_activity(scope, names),
         chatbot=sources.chatbot(period, scope) if with_sources else None,
         surveys=sources.surveys(period, scope) if with_sources else None,
         rebuilding=bool(state and state.rebuilding),
@@ -177,7 +177,7 @@ def live_figures(choice: Choice, scope: Scope) -> dict:
     period = choice.period
     sums = figures.totals(period, scope)
     previous = figures.totals(choice.previous, scope)
-    backlog = indicators.backlog(scope)
+    backlog = figures.backlog(scope)
     figures_list = key_figures(sums=sums, previous=previous, backlog=backlog,
                                today_total=today_count(scope), link=no_link, base={}, live={})
     return {figure.key: {"value": figure.value, "hint": figure.hint, "delta": figure.delta}

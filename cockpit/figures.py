@@ -12,15 +12,16 @@ import math
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
-from django.db.models import Q, Sum
+from django.db.models import Count, Min, Q, Sum
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from crm.models import Category
-from guichet.indicators import DURATION_EDGES_SECONDS, Scope
-from guichet.models import Channel, Nature, Status
+from guichet.indicators import DURATION_EDGES_SECONDS, Backlog, Scope
+from guichet.models import OPEN_STATUSES, Channel, Nature, Status
 from maison.models import Commune, SubTheme, Theme
 
 from .measures import (
@@ -32,7 +33,7 @@ from .measures import (
     nature_column,
     status_column,
 )
-from .models import Grain, Rollup, SubthemeRollup
+from .models import ALL_CHANNELS, ALL_IDS, Grain, OpenTicket, Rollup, SubthemeRollup
 from .periods import Period, add_months, month_start, today
 
 Link = Callable[[dict], str | None]
@@ -168,7 +169,22 @@ def _sum_all() -> dict:
     return {column: Sum(column) for column in ROLLUP_MEASURES}
 
 
+def cell_q(scope: Scope, *, free: str | None = None) -> Q:
+    """The cube's rows for a scope: each filtered dimension at its value, the others at
+    "all"; the `free` dimension (a breakdown) takes every real value instead."""
+    query = Q()
+    for name, value, everything in (("commune_id", scope.commune_id, ALL_IDS),
+                                    ("theme_id", scope.theme_id, ALL_IDS),
+                                    ("channel", scope.channel, ALL_CHANNELS)):
+        if name == free:
+            query &= Q(**{name: value}) if value else ~Q(**{name: everything})
+        else:
+            query &= Q(**{name: value or everything})
+    return query
+
+
 def scope_q(scope: Scope) -> Q:
+    """Plain equality filters (for per-ticket tables: facts, open tickets)."""
     query = Q()
     if scope.commune_id:
         query &= Q(commune_id=scope.commune_id)
@@ -180,7 +196,7 @@ def scope_q(scope: Scope) -> Q:
 
 
 def totals(period: Period, scope: Scope) -> Sums:
-    row = Rollup.objects.filter(period.rollup_q(), scope_q(scope)).aggregate(**_sum_all())
+    row = Rollup.objects.filter(period.rollup_q(), cell_q(scope)).aggregate(**_sum_all())
     return Sums({column: value or 0 for column, value in row.items()})
 
 
@@ -266,20 +282,22 @@ def breakdowns(period: Period, scope: Scope, sums: Sums, names: Names, *,
     """Counts by channel, theme, commune (one query), sub-theme (one query), and by nature,
     category and status (from the totals)."""
     complaint = nature_column(Nature.RECLAMATION)
-    by_key = (Rollup.objects.filter(period.rollup_q(), scope_q(scope))
-              .values("commune_id", "theme_id", "channel")
-              .annotate(created=Sum("created"), complaints=Sum(complaint),
-                        res_count=Sum("res_count"), res_met=Sum("res_met")))
-    dims = {"commune_id": defaultdict(lambda: defaultdict(int)),
-            "theme_id": defaultdict(lambda: defaultdict(int)),
-            "channel": defaultdict(lambda: defaultdict(int))}
-    for row in by_key:
-        for dim, counts in dims.items():
+    dims = {}
+    for dim in ("commune_id", "theme_id", "channel"):
+        counts = defaultdict(lambda: defaultdict(int))
+        for row in (Rollup.objects.filter(period.rollup_q(), cell_q(scope, free=dim))
+                    .values(dim).annotate(created=Sum("created"), complaints=Sum(complaint),
+                                          res_count=Sum("res_count"), res_met=Sum("res_met"))):
             for measure in ("created", "complaints", "res_count", "res_met"):
                 counts[row[dim]][measure] += row[measure] or 0
+        dims[dim] = counts
     by_subtheme = defaultdict(lambda: defaultdict(int))
-    for row in (SubthemeRollup.objects.filter(period.rollup_q(), scope_q(scope))
-                .values("theme_id", "subtheme_id")
+    subthemes = SubthemeRollup.objects.filter(
+        period.rollup_q(), commune_id=scope.commune_id or ALL_IDS,
+        channel=scope.channel or ALL_CHANNELS)
+    if scope.theme_id:
+        subthemes = subthemes.filter(theme_id=scope.theme_id)
+    for row in (subthemes.values("theme_id", "subtheme_id")
                 .annotate(created=Sum("created"), complaints=Sum("n_reclamation"))):
         counts = by_subtheme[(row["theme_id"], row["subtheme_id"])]
         counts["created"] += row["created"] or 0
@@ -344,7 +362,7 @@ def breakdowns(period: Period, scope: Scope, sums: Sums, names: Names, *,
 
 def trend(period: Period, scope: Scope) -> list[Point]:
     """Requests received per day (short periods) or per month (long ones)."""
-    rows = (Rollup.objects.filter(period.rollup_q(), scope_q(scope))
+    rows = (Rollup.objects.filter(period.rollup_q(), cell_q(scope))
             .values("grain", "period").annotate(created=Sum("created")))
     counts: dict[date, int] = defaultdict(int)
     for row in rows:
@@ -369,9 +387,25 @@ def monthly_year_on_year(scope: Scope, *, on: date | None = None) -> list[Point]
     current = month_start(on or today())
     months = [add_months(current, -offset) for offset in range(11, -1, -1)]
     wanted = months + [add_months(month, -12) for month in months]
-    counts = dict(Rollup.objects.filter(scope_q(scope), grain=Grain.MONTH, period__in=wanted)
+    counts = dict(Rollup.objects.filter(cell_q(scope), grain=Grain.MONTH, period__in=wanted)
                   .values("period").annotate(created=Sum("created"))
                   .values_list("period", "created"))
     return [Point(label=date_format(month, "M"), long_label=date_format(month, "F Y"),
                   value=counts.get(month, 0) or 0,
                   previous=counts.get(add_months(month, -12), 0) or 0) for month in months]
+
+
+def backlog(scope: Scope, *, now: datetime | None = None) -> Backlog:
+    """Open tickets now, by status, and those past their committed deadlines."""
+    now = now or timezone.now()
+    tickets = OpenTicket.objects.filter(scope_q(scope))
+    counts = tickets.aggregate(
+        **{status: Count("pk", filter=Q(status=status)) for status in OPEN_STATUSES},
+        overdue=Count("pk", filter=Q(due_at__lt=now)),
+        first_response_overdue=Count("pk", filter=Q(answered=False,
+                                                    first_response_due_at__lt=now)),
+        oldest=Min("created_at"))
+    return Backlog(by_status={status: counts[status] for status in OPEN_STATUSES},
+                   overdue=counts["overdue"],
+                   first_response_overdue=counts["first_response_overdue"],
+                   oldest_created_at=counts["oldest"])

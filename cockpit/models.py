@@ -45,6 +45,7 @@ class TicketFact(models.Model):
     category = models.CharField(max_length=20)
     status = models.CharField(max_length=20)
     created_at = models.DateTimeField()
+    first_response_due_at = models.DateTimeField(null=True)
     due_at = models.DateTimeField(null=True)
     done_at = models.DateTimeField(null=True)
     first_response_seconds = models.IntegerField(null=True)
@@ -55,13 +56,22 @@ class TicketFact(models.Model):
     class Meta:
         verbose_name = _("fait de demande")
         verbose_name_plural = _("faits de demandes")
+        indexes = [models.Index(fields=["-done_at"], name="fact_done_idx")]
 
     def __str__(self):
         return f"{self.reference or self.ticket_id} ({self.day})"
 
 
+# A key dimension set to these values means "every commune / theme / channel": each ticket is
+# counted in the rows of every combination of its dimensions and "all" (a small data cube),
+# so that any filter combination reads one row per day or month.
+ALL_IDS = -1
+ALL_CHANNELS = "*"
+
+
 class Rollup(RollupMeasures):
-    """Sums over the tickets received on a day (grain D) or in a month (grain M)."""
+    """Sums over the tickets received on a day (grain D) or in a month (grain M), for one
+    commune, theme and channel — each possibly "all" (ALL_IDS, ALL_CHANNELS)."""
 
     grain = models.CharField(max_length=1, choices=Grain.choices)
     period = models.DateField()  # the day, or the first day of the month
@@ -77,9 +87,8 @@ class Rollup(RollupMeasures):
                                     name="rollup_unique_key"),
         ]
         indexes = [
-            models.Index(fields=["grain", "commune_id", "period"], name="rollup_commune_idx"),
-            models.Index(fields=["grain", "theme_id", "period"], name="rollup_theme_idx"),
-            models.Index(fields=["grain", "channel", "period"], name="rollup_channel_idx"),
+            models.Index(fields=["commune_id", "theme_id", "channel", "grain", "period"],
+                         name="rollup_cell_idx"),
         ]
 
     def __str__(self):
@@ -87,7 +96,8 @@ class Rollup(RollupMeasures):
 
 
 class SubthemeRollup(SubthemeMeasures):
-    """Counts per sub-theme (the motif), kept apart so the main rollup stays small."""
+    """Counts per sub-theme (the motif), kept apart so the main rollup stays small; commune
+    and channel may be "all", the theme is always the sub-theme's own."""
 
     grain = models.CharField(max_length=1, choices=Grain.choices)
     period = models.DateField()
@@ -105,12 +115,34 @@ class SubthemeRollup(SubthemeMeasures):
                 name="subtheme_rollup_unique_key"),
         ]
         indexes = [
-            models.Index(fields=["grain", "commune_id", "period"], name="subrollup_commune_idx"),
-            models.Index(fields=["grain", "theme_id", "period"], name="subrollup_theme_idx"),
+            models.Index(fields=["commune_id", "channel", "grain", "period"],
+                         name="subrollup_cell_idx"),
         ]
 
     def __str__(self):
         return f"{self.grain} {self.period} {self.subtheme_id}"
+
+
+class OpenTicket(models.Model):
+    """The tickets open right now (a few thousand): backlog and overdue, which depend on the
+    current time, are counted here rather than in the rollups."""
+
+    ticket_id = models.BigIntegerField(primary_key=True)
+    commune_id = models.IntegerField(default=0)
+    theme_id = models.IntegerField(default=0)
+    channel = models.CharField(max_length=20)
+    status = models.CharField(max_length=20)
+    created_at = models.DateTimeField()
+    first_response_due_at = models.DateTimeField(null=True)
+    due_at = models.DateTimeField(null=True)
+    answered = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("demande ouverte")
+        verbose_name_plural = _("demandes ouvertes")
+
+    def __str__(self):
+        return str(self.ticket_id)
 
 
 class RollupState(models.Model):

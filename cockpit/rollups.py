@@ -19,23 +19,34 @@ from __future__ import annotations
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from guichet import indicators
+from guichet.models import OPEN_STATUSES
 
 from .measures import contribution, subtheme_contribution
-from .models import Grain, Rollup, RollupState, SubthemeRollup, TicketFact
+from .models import (
+    ALL_CHANNELS,
+    ALL_IDS,
+    Grain,
+    OpenTicket,
+    Rollup,
+    RollupState,
+    SubthemeRollup,
+    TicketFact,
+)
 from .periods import month_start
 
 logger = logging.getLogger(__name__)
 
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
 FACT_COLUMNS = ("ticket_id", "reference", "day", "commune_id", "theme_id", "subtheme_id",
-                "channel", "nature", "category", "status", "created_at", "due_at", "done_at",
+                "channel", "nature", "category", "status", "created_at",
+                "first_response_due_at", "due_at", "done_at",
                 "first_response_seconds", "resolution_seconds", "first_response_met",
                 "resolution_met")
 ROLLUP_KEY = ("grain", "period", "commune_id", "theme_id", "channel")
@@ -67,7 +78,8 @@ def _fact_row(fact: indicators.TicketFact) -> TicketFact:
         commune_id=fact.commune_id or 0, theme_id=fact.theme_id or 0,
         subtheme_id=fact.subtheme_id or 0, channel=fact.channel, nature=fact.nature,
         category=fact.category, status=fact.status, created_at=fact.created_at,
-        due_at=fact.due_at, done_at=fact.done_at,
+        first_response_due_at=fact.first_response_due_at, due_at=fact.due_at,
+        done_at=fact.done_at,
         first_response_seconds=fact.first_response_seconds,
         resolution_seconds=fact.resolution_seconds,
         first_response_met=fact.first_response_met, resolution_met=fact.resolution_met)
@@ -88,21 +100,34 @@ def stored_facts(ticket_ids: Iterable[int]) -> dict[int, indicators.TicketFact]:
 Deltas = dict[tuple, Counter]
 
 
-def _keys(fact: indicators.TicketFact) -> list[tuple]:
-    base = (fact.commune_id or 0, fact.theme_id or 0)
-    return [(Grain.DAY.value, fact.day, *base), (Grain.MONTH.value, month_start(fact.day), *base)]
+def _cells(fact: indicators.TicketFact) -> list[tuple]:
+    """(commune, theme, channel) of every cell the ticket counts in: its own values and "all"
+    in each combination (8 cells)."""
+    communes = (fact.commune_id or 0, ALL_IDS)
+    themes = (fact.theme_id or 0, ALL_IDS)
+    channels = (fact.channel, ALL_CHANNELS)
+    return [(commune, theme, channel)
+            for commune in communes for theme in themes for channel in channels]
+
+
+def _periods(fact: indicators.TicketFact) -> list[tuple[str, date]]:
+    return [(Grain.DAY.value, fact.day), (Grain.MONTH.value, month_start(fact.day))]
 
 
 def _accumulate(rollups: Deltas, subthemes: Deltas, fact: indicators.TicketFact,
                 sign: int) -> None:
     main, sub = contribution(fact), subtheme_contribution(fact)
-    for key in _keys(fact):
-        target = rollups[(*key, fact.channel)]
-        for column, value in main.items():
-            target[column] += sign * value
-        target = subthemes[(*key, fact.subtheme_id or 0, fact.channel)]
-        for column, value in sub.items():
-            target[column] += sign * value
+    theme, subtheme = fact.theme_id or 0, fact.subtheme_id or 0
+    for grain, period in _periods(fact):
+        for cell in _cells(fact):
+            target = rollups[(grain, period, *cell)]
+            for column, value in main.items():
+                target[column] += sign * value
+        for commune in (fact.commune_id or 0, ALL_IDS):
+            for channel in (fact.channel, ALL_CHANNELS):
+                target = subthemes[(grain, period, commune, theme, subtheme, channel)]
+                for column, value in sub.items():
+                    target[column] += sign * value
 
 
 def _write_deltas(model, key_fields: tuple[str, ...], deltas: Deltas) -> None:
@@ -111,17 +136,17 @@ def _write_deltas(model, key_fields: tuple[str, ...], deltas: Deltas) -> None:
     deltas = {key: values for key, values in deltas.items() if values}
     if not deltas:
         return
-    by_grain_period = defaultdict(list)
-    for key in deltas:
-        by_grain_period[key[0]].append(key[1])
     existing = {}
-    for grain, periods in by_grain_period.items():
-        for start in range(0, len(periods), 500):
-            wanted = set(periods[start:start + 500])
-            for row in model.objects.filter(grain=grain, period__in=wanted):
-                key = tuple(getattr(row, name) for name in key_fields)
-                if key in deltas:
-                    existing[key] = row
+    keys = list(deltas)
+    for start in range(0, len(keys), 300):
+        chunk = keys[start:start + 300]
+        # A superset of the wanted rows (one query), narrowed by exact key below.
+        wanted = {name: {key[index] for key in chunk} for index, name in enumerate(key_fields)}
+        rows = model.objects.filter(**{f"{name}__in": values for name, values in wanted.items()})
+        for row in rows:
+            key = tuple(getattr(row, name) for name in key_fields)
+            if key in deltas:
+                existing[key] = row
     updated, created, touched = [], [], set()
     for key, values in deltas.items():
         row = existing.get(key)
@@ -150,11 +175,15 @@ def apply_facts(new_facts: dict[int, indicators.TicketFact | None]) -> int:
     stored = stored_facts(new_facts)
     rollups: Deltas = defaultdict(Counter)
     subthemes: Deltas = defaultdict(Counter)
-    upserts, deletions = [], []
+    upserts, deletions, still_open, closed = [], [], [], []
     for ticket_id, new in new_facts.items():
         old = stored.get(ticket_id)
         if old == new:
             continue
+        if new is not None and new.status in OPEN_STATUSES:
+            still_open.append(_open_row(new))
+        else:
+            closed.append(ticket_id)
         if old is not None:
             _accumulate(rollups, subthemes, old, -1)
         if new is not None:
@@ -170,7 +199,22 @@ def apply_facts(new_facts: dict[int, indicators.TicketFact | None]) -> int:
             update_fields=[name for name in FACT_COLUMNS if name != "ticket_id"])
     _write_deltas(Rollup, ROLLUP_KEY, rollups)
     _write_deltas(SubthemeRollup, SUBTHEME_KEY, subthemes)
+    if closed:
+        OpenTicket.objects.filter(ticket_id__in=closed).delete()
+    if still_open:
+        OpenTicket.objects.bulk_create(
+            still_open, batch_size=500, update_conflicts=True, unique_fields=["ticket_id"],
+            update_fields=[f.name for f in OpenTicket._meta.concrete_fields
+                           if f.name != "ticket_id"])
     return len(upserts) + len(deletions)
+
+
+def _open_row(fact: indicators.TicketFact) -> OpenTicket:
+    return OpenTicket(ticket_id=fact.ticket_id, commune_id=fact.commune_id or 0,
+                      theme_id=fact.theme_id or 0, channel=fact.channel, status=fact.status,
+                      created_at=fact.created_at,
+                      first_response_due_at=fact.first_response_due_at, due_at=fact.due_at,
+                      answered=fact.first_response_seconds is not None)
 
 
 def _differs(new_facts: dict[int, indicators.TicketFact | None]) -> bool:
@@ -264,7 +308,7 @@ def clear() -> None:
 
 
 def _truncate() -> None:
-    models = (TicketFact, Rollup, SubthemeRollup)
+    models = (TicketFact, Rollup, SubthemeRollup, OpenTicket)
     if connection.vendor == "postgresql":
         tables = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in models)
         with connection.cursor() as cursor:
@@ -289,6 +333,8 @@ def rebuild(*, progress: Progress | None = None, chunk_size: int = 5000) -> int:
         total = 0
         for facts in indicators.iter_ticket_facts(chunk_size=chunk_size):
             TicketFact.objects.bulk_create([_fact_row(fact) for fact in facts], batch_size=1000)
+            OpenTicket.objects.bulk_create([_open_row(fact) for fact in facts
+                                            if fact.status in OPEN_STATUSES], batch_size=1000)
             total += len(facts)
             if progress:
                 progress(len(facts))
@@ -309,14 +355,35 @@ def _aggregate_all_months() -> None:
         _aggregate_month(first)
 
 
-def _aggregate_month(first) -> None:
-    rollups: Deltas = defaultdict(Counter)
-    subthemes: Deltas = defaultdict(Counter)
+def _aggregate_month(first: date) -> None:
+    """The month's rows at once: each ticket's contribution is added to its own cell of its
+    day, then those cells are summed into every "all" combination and into the month."""
+    cells: Deltas = defaultdict(Counter)
+    subcells: Deltas = defaultdict(Counter)
     next_month = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
     facts = (TicketFact.objects.filter(day__gte=first, day__lt=next_month)
              .values_list(*FACT_COLUMNS).iterator(chunk_size=5000))
     for values in facts:
-        _accumulate(rollups, subthemes, _fact_from_values(values), +1)
+        fact = _fact_from_values(values)
+        cells[(fact.day, fact.commune_id or 0, fact.theme_id or 0, fact.channel)].update(
+            contribution(fact))
+        subcells[(fact.day, fact.commune_id or 0, fact.theme_id or 0, fact.subtheme_id or 0,
+                  fact.channel)].update(subtheme_contribution(fact))
+    rollups: Deltas = defaultdict(Counter)
+    for (day, commune, theme, channel), values in cells.items():
+        for grain, period in ((Grain.DAY.value, day), (Grain.MONTH.value, first)):
+            for cell_commune in (commune, ALL_IDS):
+                for cell_theme in (theme, ALL_IDS):
+                    for cell_channel in (channel, ALL_CHANNELS):
+                        rollups[(grain, period, cell_commune, cell_theme, cell_channel)].update(
+                            values)
+    subthemes: Deltas = defaultdict(Counter)
+    for (day, commune, theme, subtheme, channel), values in subcells.items():
+        for grain, period in ((Grain.DAY.value, day), (Grain.MONTH.value, first)):
+            for cell_commune in (commune, ALL_IDS):
+                for cell_channel in (channel, ALL_CHANNELS):
+                    subthemes[(grain, period, cell_commune, theme, subtheme, cell_channel)].update(
+                        values)
     for model, key_fields, deltas in ((Rollup, ROLLUP_KEY, rollups),
                                       (SubthemeRollup, SUBTHEME_KEY, subthemes)):
         rows = [model(**dict(zip(key_fields, key, strict=True)),

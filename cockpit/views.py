@@ -29,8 +29,8 @@ from guichet.services import parse_reference
 from maison import events, roles
 from maison.models import Commune
 
-from . import charts, dashboard, rollups
-from .figures import Link, no_link
+from . import activity, charts, dashboard, rollups
+from .figures import Link, Names, no_link
 from .forms import FiltersForm
 
 logger = logging.getLogger(__name__)
@@ -133,7 +133,8 @@ def live(request):
     choice, scope = form.choice(), form.scope()
     return JsonResponse({
         "figures": dashboard.live_figures(choice, scope),
-        "activity": [activity_json(item) for item in indicators.recent_activity(scope)],
+        "activity": [activity_json(item)
+                     for item in activity.recent_activity(scope, Names.load())],
         "updated_at": timezone.now().isoformat(),
         "updated_label": _("Mis à jour à %(time)s.") % {
             "time": date_format(timezone.localtime(), "H:i:s")},

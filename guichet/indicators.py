@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -28,7 +28,6 @@ from .models import (
     Nature,
     Status,
     Ticket,
-    TicketEvent,
 )
 
 # Closed as spam or as a duplicate: not a request of its own, not counted.
@@ -66,6 +65,7 @@ class TicketFact:
     category: str
     status: str
     created_at: datetime
+    first_response_due_at: datetime | None
     due_at: datetime | None
     done_at: datetime | None  # resolved (or closed) at
     first_response_seconds: int | None
@@ -105,7 +105,8 @@ def fact_from_row(row: dict) -> TicketFact | None:
         day=timezone.localtime(created_at, calendar.local_tz()).date(),
         commune_id=row["commune_id"], theme_id=row["theme_id"], subtheme_id=row["subtheme_id"],
         channel=row["channel"], nature=row["nature"], category=row["usager_category"],
-        status=row["status"], created_at=created_at, due_at=due, done_at=done_at,
+        status=row["status"], created_at=created_at, first_response_due_at=first_due,
+        due_at=due, done_at=done_at,
         first_response_seconds=_business_seconds(created_at, first_response_at),
         resolution_seconds=_business_seconds(created_at, done_at),
         first_response_met=(None if first_response_at is None or first_due is None
@@ -153,10 +154,6 @@ def changed_tickets(*, after: tuple[datetime, int],
     return list(Ticket.objects.filter(Q(updated_at__gt=moment)
                                       | Q(updated_at=moment, pk__gt=last_id))
                 .order_by("updated_at", "pk").values_list("pk", "updated_at")[:limit])
-
-
-def last_change() -> datetime | None:
-    return Ticket.objects.order_by("-updated_at").values_list("updated_at", flat=True).first()
 
 
 # --- Live figures (depend on "now") -------------------------------------------------------------
@@ -223,30 +220,15 @@ class Activity:
     commune: str | None
 
 
-ACTIVITY_KINDS = {TicketEvent.Kind.CREATED: "ticket.created",
-                  TicketEvent.Kind.REOPENED: "ticket.reopened"}
-
-
-def recent_activity(scope: Scope, *, limit: int = 8, within: timedelta = timedelta(days=2),
-                    now: datetime | None = None) -> list[Activity]:
-    """The latest arrivals, resolutions, closures and reopenings (the feed's first lines)."""
-    since = (now or timezone.now()) - within
-    events = (TicketEvent.objects.filter(scope.q("ticket__"), created_at__gte=since)
-              .filter(Q(kind__in=(TicketEvent.Kind.CREATED, TicketEvent.Kind.REOPENED))
-                      | Q(kind=TicketEvent.Kind.STATUS, new_value__in=DONE_STATUSES))
-              .select_related("ticket__theme", "ticket__commune")
-              .order_by("-created_at", "-id")[:limit])
-    activity = []
-    for event in events:
-        ticket = event.ticket
-        kind = ACTIVITY_KINDS.get(event.kind) or (
-            "ticket.closed" if event.new_value == Status.CLOS else "ticket.resolved")
-        activity.append(Activity(
-            kind=kind, reference=ticket.reference or "", at=event.created_at,
-            channel=ticket.channel, nature=ticket.nature, status=ticket.status,
-            theme=ticket.theme.label if ticket.theme_id else None,
-            commune=ticket.commune.name if ticket.commune_id else None))
-    return activity
+def recent_arrivals(scope: Scope, *, limit: int = 8) -> list[Activity]:
+    """The latest requests received (served by the created_at indexes)."""
+    tickets = (Ticket.objects.filter(scope.q()).select_related("theme", "commune")
+               .order_by("-created_at", "-pk")[:limit])
+    return [Activity(kind="ticket.created", reference=ticket.reference or "",
+                     at=ticket.created_at, channel=ticket.channel, nature=ticket.nature,
+                     status=ticket.status, theme=ticket.theme.label if ticket.theme_id else None,
+                     commune=ticket.commune.name if ticket.commune_id else None)
+            for ticket in tickets]
 
 
 # --- One request's progress (the cockpit's look-up) -----------------------------------------

@@ -10,11 +10,19 @@ from django.utils import timezone
 
 from cockpit import figures, rollups
 from cockpit.measures import ROLLUP_MEASURES
-from cockpit.models import Rollup, RollupState, SubthemeRollup, TicketFact
+from cockpit.models import (
+    ALL_CHANNELS,
+    ALL_IDS,
+    OpenTicket,
+    Rollup,
+    RollupState,
+    SubthemeRollup,
+    TicketFact,
+)
 from cockpit.periods import choose, today
 from guichet import services
 from guichet.indicators import Scope
-from guichet.models import Channel, CloseReason, Nature, Status, Ticket
+from guichet.models import OPEN_STATUSES, Channel, CloseReason, Nature, Status, Ticket
 from maison.models import Commune, Theme
 
 from . import direct
@@ -24,7 +32,7 @@ pytestmark = pytest.mark.usefixtures("reference_data")
 
 
 def snapshot() -> dict:
-    rows = {}
+    rows = {("open", row["ticket_id"]): row for row in OpenTicket.objects.values()}
     for model in (Rollup, SubthemeRollup):
         for row in model.objects.all():
             key = (model.__name__, row.grain, row.period, row.commune_id, row.theme_id,
@@ -134,9 +142,17 @@ def test_rebuild_command_with_progress_and_state(capsys):
     state = RollupState.objects.get()
     assert not state.rebuilding and state.rebuilt_at and state.watermark
     assert TicketFact.objects.count() == len(direct.counted(Ticket.objects.all()))
-    month = Rollup.objects.filter(grain="M").values_list("created", flat=True)
-    day = Rollup.objects.filter(grain="D").values_list("created", flat=True)
+    everything = Rollup.objects.filter(commune_id=ALL_IDS, theme_id=ALL_IDS,
+                                       channel=ALL_CHANNELS)
+    month = everything.filter(grain="M").values_list("created", flat=True)
+    day = everything.filter(grain="D").values_list("created", flat=True)
     assert sum(month) == sum(day) == TicketFact.objects.count()
+    # every cell of the cube adds up to the same total
+    by_channel = Rollup.objects.filter(grain="M", commune_id=ALL_IDS, theme_id=ALL_IDS).exclude(
+        channel=ALL_CHANNELS).values_list("created", flat=True)
+    assert sum(by_channel) == TicketFact.objects.count()
+    assert OpenTicket.objects.count() == TicketFact.objects.filter(
+        status__in=OPEN_STATUSES).count()
     assert "20" in capsys.readouterr().err  # tqdm's progress bar went to stderr
 
 
