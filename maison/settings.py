@@ -350,6 +350,9 @@ COCKPIT_CATCH_UP_ON_VIEW = env.int("MDS_COCKPIT_CATCH_UP_ON_VIEW", default=2000)
 COCKPIT_STREAM_SECONDS = env.int("MDS_COCKPIT_STREAM_SECONDS", default=25)
 # Fallback refresh of the counters when the stream is unavailable (seconds).
 COCKPIT_REFRESH_SECONDS = env.int("MDS_COCKPIT_REFRESH_SECONDS", default=60)
+# Satisfaction surveys can be answered this long after sending: their recent days of sending
+# are recomputed every few minutes.
+COCKPIT_SURVEY_WINDOW_DAYS = env.int("MDS_COCKPIT_SURVEY_WINDOW_DAYS", default=31)
 
 # --- Channels ---------------------------------------------------------------------------------
 # Automatic acknowledgement of a new request (reference, deadline, follow-up link). Off in
