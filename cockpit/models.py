@@ -123,6 +123,37 @@ class SubthemeRollup(SubthemeMeasures):
         return f"{self.grain} {self.period} {self.subtheme_id}"
 
 
+SURVEY_MEASURES = ["sent", "answered", "rated", "satisfied", "resolution_answers",
+                   "first_contact"]
+SurveyMeasures = _abstract("SurveyMeasures", _measure_fields(SURVEY_MEASURES))
+
+
+class SurveyRollup(SurveyMeasures):
+    """Satisfaction surveys sent on a day (D) or in a month (M), by commune, theme and the
+    request's channel — each possibly "all", as in Rollup. Recomputed day by day."""
+
+    grain = models.CharField(max_length=1, choices=Grain.choices)
+    period = models.DateField()
+    commune_id = models.IntegerField(default=0)
+    theme_id = models.IntegerField(default=0)
+    channel = models.CharField(max_length=20)
+
+    class Meta:
+        verbose_name = _("agrégat des enquêtes")
+        verbose_name_plural = _("agrégats des enquêtes")
+        constraints = [
+            models.UniqueConstraint(fields=["grain", "period", "commune_id", "theme_id", "channel"],
+                                    name="survey_rollup_unique_key"),
+        ]
+        indexes = [
+            models.Index(fields=["commune_id", "theme_id", "channel", "grain", "period"],
+                         name="survey_rollup_cell_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.grain} {self.period} {self.commune_id}/{self.theme_id}/{self.channel}"
+
+
 class OpenTicket(models.Model):
     """The tickets open right now (a few thousand): backlog and overdue, which depend on the
     current time, are counted here rather than in the rollups."""
@@ -151,6 +182,7 @@ class RollupState(models.Model):
     # Tickets changed after this moment have not been applied yet.
     watermark = models.DateTimeField(null=True)
     rebuilding = models.BooleanField(default=False)
+    surveys_refreshed_at = models.DateTimeField(null=True)
     rebuilt_at = models.DateTimeField(null=True)
     updated_at = models.DateTimeField(null=True)
 

@@ -28,6 +28,7 @@ from django.utils import timezone
 from guichet import indicators
 from guichet.models import OPEN_STATUSES
 
+from . import survey_rollups
 from .measures import contribution, subtheme_contribution
 from .models import (
     ALL_CHANNELS,
@@ -37,6 +38,7 @@ from .models import (
     Rollup,
     RollupState,
     SubthemeRollup,
+    SurveyRollup,
     TicketFact,
 )
 from .periods import month_start
@@ -308,7 +310,7 @@ def clear() -> None:
 
 
 def _truncate() -> None:
-    models = (TicketFact, Rollup, SubthemeRollup, OpenTicket)
+    models = (TicketFact, Rollup, SubthemeRollup, OpenTicket, SurveyRollup)
     if connection.vendor == "postgresql":
         tables = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in models)
         with connection.cursor() as cursor:
@@ -347,6 +349,7 @@ def rebuild(*, progress: Progress | None = None, chunk_size: int = 5000) -> int:
             locked.rebuilt_at = locked.updated_at = timezone.now()
             locked.save()
     catch_up()
+    survey_rollups.rebuild()
     return total
 
 

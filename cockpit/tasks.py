@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import rollups
+from . import rollups, survey_rollups
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -12,6 +12,15 @@ def catch_up_rollups() -> int:
 
 
 @shared_task(acks_late=True, ignore_result=True)
+def refresh_survey_rollups() -> int:
+    """Recompute the recent days of the surveys' rollups (answers keep arriving)."""
+    return survey_rollups.refresh_recent()
+
+
+@shared_task(acks_late=True, ignore_result=True)
 def reconcile_rollups() -> int:
-    """Compare every ticket with what the rollups counted, and repair (nightly)."""
-    return rollups.reconcile()
+    """Compare every ticket with what the rollups counted, and repair; recompute every day
+    of the surveys' rollups (nightly)."""
+    repaired = rollups.reconcile()
+    survey_rollups.rebuild()
+    return repaired

@@ -29,7 +29,7 @@ from guichet.services import parse_reference
 from maison import events, roles
 from maison.models import Commune
 
-from . import activity, charts, dashboard, rollups
+from . import activity, charts, dashboard, rollups, survey_rollups
 from .figures import Link, Names, no_link
 from .forms import FiltersForm
 
@@ -62,9 +62,14 @@ def drill_link(user) -> Link:
 
 
 def refresh_rollups() -> None:
-    """Apply the latest ticket changes before reading (bounded; the beat task does the rest)."""
+    """Apply the latest ticket changes before reading (bounded; the beat task does the rest).
+
+    The surveys' rollups are refreshed by the beat task; here only on first use."""
     try:
         rollups.catch_up(max_tickets=settings.COCKPIT_CATCH_UP_ON_VIEW)
+        state = rollups.state()
+        if state.surveys_refreshed_at is None and not state.rebuilding:
+            survey_rollups.refresh_recent()
     except DatabaseError:  # a busy database must not cost the page: figures stay a moment old
         logger.exception("cockpit catch-up failed")
 

@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 import phonenumbers
+from django.db.models.functions import TruncDate
 
 from maison import calendar
 
 from . import selectors
+from .models import Survey
 
 EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+", re.UNICODE)
 NUMBER_RE = re.compile(r"\d[\d .\-/]{3,}\d")
@@ -87,14 +89,37 @@ def _known_words(answer) -> list[str]:
     return words
 
 
-def satisfaction_figures(*, start: date, end: date, commune_id: int | None = None,
-                         theme_id: int | None = None, channel: str | None = None,
-                         latest: int = 5) -> SatisfactionFigures:
+COUNT_NAMES = ("sent", "answered", "rated", "satisfied", "resolution_answers", "first_contact")
+
+
+def daily_counts(*, first: date, last: date) -> list[dict]:
+    """Survey counts per local day of sending, commune, theme and ticket channel, for the
+    cockpit's pre-aggregated rows (keys: day, commune_id, theme_id, channel, and COUNT_NAMES)."""
+    since, until = _bounds(first, last)
+    rows = (selectors.sent_surveys(start=since, end=until).order_by()
+            .annotate(day=TruncDate("sent_at", tzinfo=calendar.local_tz()))
+            .values("day", "commune_id", "theme_id", "ticket_channel")
+            .annotate(**{name: selectors.AGGREGATES[name] for name in COUNT_NAMES}))
+    return [{"day": row["day"], "commune_id": row["commune_id"] or 0,
+             "theme_id": row["theme_id"] or 0, "channel": row["ticket_channel"],
+             **{name: row[name] for name in COUNT_NAMES}} for row in rows]
+
+
+def first_sent_day() -> date | None:
+    first = (Survey.objects.filter(status__in=selectors.SENT_STATUSES, sent_at__isnull=False)
+             .order_by("sent_at").values_list("sent_at", flat=True).first())
+    return first.astimezone(calendar.local_tz()).date() if first else None
+
+
+def latest_verbatims(*, start: date, end: date, commune_id: int | None = None,
+                     theme_id: int | None = None, channel: str | None = None,
+                     latest: int = 5) -> list[Verbatim]:
+    """The latest comments on surveys sent in the period, anonymised (the answers index is
+    bounded by the period: an answer never comes before its survey)."""
     since, until = _bounds(start, end)
-    filters = {"theme_id": theme_id, "commune_id": commune_id, "channel": channel}
-    figures = selectors.overall(start=since, end=until, **filters)
     answers = (selectors.verbatims(start=since, end=until, theme_id=theme_id,
                                    commune_id=commune_id)
+               .filter(answered_at__gte=since)
                .select_related("survey__usager", "survey__contact_point"))
     if channel:
         answers = answers.filter(survey__ticket_channel=channel)
@@ -105,6 +130,19 @@ def satisfaction_figures(*, start: date, end: date, commune_id: int | None = Non
             text=anonymise(answer.comment, known=_known_words(answer)), rating=answer.rating,
             theme=answer.survey.theme.label if answer.survey.theme_id else "",
             month=local.date().replace(day=1)))
+    return verbatims
+
+
+def satisfaction_figures(*, start: date, end: date, commune_id: int | None = None,
+                         theme_id: int | None = None, channel: str | None = None,
+                         latest: int = 5) -> SatisfactionFigures:
+    """Counted straight from the surveys: the reference the cockpit's pre-aggregated rows
+    are tested against (the cockpit itself reads those rows, fast at any volume)."""
+    since, until = _bounds(start, end)
+    filters = {"theme_id": theme_id, "commune_id": commune_id, "channel": channel}
+    figures = selectors.overall(start=since, end=until, **filters)
+    verbatims = latest_verbatims(start=start, end=end, commune_id=commune_id,
+                                 theme_id=theme_id, channel=channel, latest=latest)
     return SatisfactionFigures(
         sent=figures.sent, answered=figures.answered, rated=figures.rated,
         satisfied=figures.satisfied, resolution_answers=figures.resolution_answers,

@@ -10,10 +10,11 @@ from django.utils import timezone
 
 from chatbot import indicators as chatbot_indicators
 from chatbot.models import Conversation, Intent, Turn
-from cockpit import sources
+from cockpit import sources, survey_rollups
 from cockpit.periods import choose
 from crm.models import ContactPoint, Usager
 from guichet import services
+from guichet.indicators import Scope
 from guichet.models import Channel
 from maison.models import Commune, Theme
 from surveys import indicators as survey_indicators
@@ -108,6 +109,32 @@ def test_survey_figures_equal_direct_counts_and_verbatims_are_anonymised(surveye
     other = survey_indicators.satisfaction_figures(start=period.start, end=period.end,
                                                    commune_id=deauville.pk + 1000)
     assert other.sent == 0 and other.csat is None
+
+
+def test_survey_rollups_equal_direct_counts_for_periods_and_filters(surveyed):
+    deauville, theme = surveyed
+    survey_rollups.rebuild()
+    scopes = [Scope(), Scope(commune_id=deauville.pk), Scope(theme_id=theme.pk),
+              Scope(channel="email"), Scope(commune_id=deauville.pk, theme_id=theme.pk,
+                                            channel="email"), Scope(channel="sms")]
+    for preset in ("7j", "30j", "mois", "12m", "annee"):
+        period = choose(preset).period
+        for scope in scopes:
+            expected = survey_indicators.satisfaction_figures(
+                start=period.start, end=period.end, commune_id=scope.commune_id,
+                theme_id=scope.theme_id, channel=scope.channel)
+            measured = sources.survey_figures(period, scope, survey_indicators)
+            for name in ("sent", "answered", "rated", "satisfied", "resolution_answers",
+                         "first_contact"):
+                assert getattr(measured, name) == getattr(expected, name), (preset, scope, name)
+            assert measured.verbatims == expected.verbatims
+    # A new answer shows after the next refresh (the beat task's job).
+    Answer.objects.filter(survey__status=Survey.Status.SENT).delete()
+    pending = Survey.objects.get(status=Survey.Status.SENT)
+    Answer.objects.create(survey=pending, rating=5, answered_at=timezone.now())
+    survey_rollups.refresh_recent()
+    assert sources.survey_figures(choose("30j").period, Scope(),
+                                  survey_indicators).answered == 5
 
 
 def test_panels_on_the_page_for_an_elu_without_personal_data(client, elu, surveyed):
