@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from crm import services as crm_services
 from crm.models import Category, TimelineEntry, Usager
 from maison import calendar, events
+from maison.memo import ttl_cached
 
 from .models import (
     DONE_STATUSES,
@@ -80,8 +81,9 @@ class Deadlines:
     due_at: datetime
 
 
+@ttl_cached()
 def sla_policy_for(*, nature: str, theme_id: int | None) -> SlaPolicy | None:
-    """The theme's own policy for this nature, else the nature's default (one query)."""
+    """The theme's own policy for this nature, else the nature's default (one query a minute)."""
     scope = Q(theme__isnull=True) | Q(theme_id=theme_id) if theme_id else Q(theme__isnull=True)
     return (SlaPolicy.objects.filter(scope, nature=nature)
             .order_by(F("theme_id").asc(nulls_last=True)).first())
@@ -98,6 +100,7 @@ def compute_deadlines(*, nature: str, theme_id: int | None, received_at: datetim
     )
 
 
+@ttl_cached()
 def route_to_queue(theme_id: int | None) -> Queue | None:
     if theme_id:
         queue = Queue.objects.filter(themes__id=theme_id).order_by("id").first()
@@ -157,7 +160,8 @@ def open_ticket(
         crm_services.record_contact(
             usager=usager, kind=TimelineEntry.Kind.TICKET, occurred_at=received_at,
             channel=channel, source_type="guichet.ticket", source_id=ticket.pk,
-            ticket_reference=ticket.reference, summary=f"{ticket.reference} — {ticket.subject}")
+            ticket_reference=ticket.reference, new_source=True,
+            summary=f"{ticket.reference} — {ticket.subject}")
     events.publish("ticket.created", live_payload(ticket))
     return ticket
 
@@ -465,7 +469,8 @@ def _store_incoming(*, ticket, channel, usager, subject, body, body_html, extern
         crm_services.record_contact(
             usager=usager, kind=kind, occurred_at=received_at, channel=channel,
             source_type="guichet.message", source_id=message.pk,
-            ticket_reference=ticket.reference, summary=_first_line(body)[:300])
+            ticket_reference=ticket.reference, new_source=True,
+            summary=_first_line(body)[:300])
     return message
 
 
@@ -672,7 +677,8 @@ def reply(*, ticket: Ticket, author, body: str, channel: str | None = None,
         crm_services.record_contact(
             usager=ticket.usager, kind=TimelineEntry.Kind.MESSAGE_OUT, occurred_at=now,
             channel=channel, source_type="guichet.message", source_id=message.pk,
-            ticket_reference=ticket.reference, summary=_first_line(body))
+            ticket_reference=ticket.reference, new_source=True,
+            summary=_first_line(body))
     schedule_delivery(message)
     return message
 

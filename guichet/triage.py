@@ -77,14 +77,12 @@ def score(text: str) -> list[tuple[int, Rule, tuple[str, ...]]]:
 
 def guess(text: str) -> Guess | None:
     """The most likely active sub-theme for a text, or None when nothing matches."""
-    from maison.models import SubTheme
+    from maison.selectors import active_subtheme
 
     for weight, rule, matched in score(text):
         if weight < MIN_SCORE:
             return None
-        subtheme = (SubTheme.objects.select_related("theme")
-                    .filter(theme__code=rule.theme_code, code=rule.subtheme_code, active=True,
-                            theme__active=True).first())
+        subtheme = active_subtheme(rule.theme_code, rule.subtheme_code)
         if subtheme is not None:
             return Guess(theme=subtheme.theme, subtheme=subtheme, score=weight, matched=matched)
     return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from rapidfuzz import fuzz, process, utils
 
+from .memo import ttl_cached
 from .models import Commune, Street, SubTheme, Theme
 
 
@@ -15,6 +16,18 @@ def communes() -> QuerySet[Commune]:
 def themes(active_only: bool = True) -> QuerySet[Theme]:
     qs = Theme.objects.prefetch_related("subthemes").order_by("position")
     return qs.filter(active=True) if active_only else qs
+
+
+@ttl_cached()
+def _active_subthemes() -> dict[tuple[str, str], SubTheme]:
+    return {(sub.theme.code, sub.code): sub
+            for sub in SubTheme.objects.select_related("theme").filter(active=True,
+                                                                       theme__active=True)}
+
+
+def active_subtheme(theme_code: str, code: str) -> SubTheme | None:
+    """An active sub-theme by its codes, from a cache refreshed every minute."""
+    return _active_subthemes().get((theme_code, code))
 
 
 def subthemes(theme: Theme | None = None) -> QuerySet[SubTheme]:

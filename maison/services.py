@@ -9,7 +9,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.text import slugify
 
-from . import calendar
+from . import calendar, memo
 from .models import CollectionZone, Commune, SchoolHoliday, Street, SubTheme, Theme
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -83,4 +83,5 @@ def load_reference_data() -> dict[str, int]:
     counts = load_territory()
     counts.update(load_themes())
     counts["school_holidays"] = load_school_holidays()
+    memo.clear_all()
     return counts

@@ -11,7 +11,10 @@ def _fresh_caches():
     """Each test starts with empty caches: rate limits and cached calendars never leak."""
     from django.core.cache import cache
 
+    from maison import memo
+
     calendar.forget_school_holidays()
+    memo.clear_all()
     cache.clear()
     yield
     calendar.forget_school_holidays()

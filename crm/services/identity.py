@@ -112,12 +112,27 @@ def identify_usager(
         _complete_missing_details(usager, first_name=first_name, last_name=last_name,
                                   organisation=organisation, category=category, commune=commune,
                                   address=address, street=street, now=now)
+    attach = _attach_first_contact_point if created else add_contact_point
     if email:
-        add_contact_point(usager=usager, kind=ContactPoint.Kind.EMAIL, value=email, now=now)
+        attach(usager=usager, kind=ContactPoint.Kind.EMAIL, value=email, now=now)
     if parsed_phone:
-        add_contact_point(usager=usager, kind=ContactPoint.Kind.PHONE, value=parsed_phone.e164,
-                          is_mobile=parsed_phone.is_mobile, now=now)
+        attach(usager=usager, kind=ContactPoint.Kind.PHONE, value=parsed_phone.e164,
+               is_mobile=parsed_phone.is_mobile, now=now)
     return Identification(usager=usager, created=created)
+
+
+def _attach_first_contact_point(*, usager: Usager, kind: str, value: str,
+                                is_mobile: bool = False, now: datetime) -> ContactPoint:
+    """A brand-new usager's contact point: nobody held it a moment ago and it is their first
+    of its kind, so insert straight away; a concurrent delivery falls back to the slow path."""
+    try:
+        with transaction.atomic():
+            return ContactPoint.objects.create(usager=usager, kind=kind, value=value,
+                                               is_mobile=is_mobile, is_primary=True,
+                                               last_used_at=now)
+    except IntegrityError:
+        return add_contact_point(usager=usager, kind=kind, value=value, is_mobile=is_mobile,
+                                 now=now)
 
 
 def _find_by_contact(email: str | None, phone: str | None) -> Usager | None:
@@ -190,11 +205,16 @@ def record_contact(
     source_type: str = "",
     source_id: str | int = "",
     ticket_reference: str = "",
+    new_source: bool = False,
 ) -> TimelineEntry:
-    """Add a contact to the usager's 360° history (idempotent per source)."""
+    """Add a contact to the usager's 360° history (idempotent per source).
+
+    `new_source=True` says the source row was created in this very transaction, so no entry
+    can exist for it yet: the look-up that makes retries idempotent is skipped.
+    """
     fields = dict(usager=usager, occurred_at=occurred_at or timezone.now(), channel=channel,
                   summary=summary[:300], ticket_reference=ticket_reference)
-    if source_id != "":
+    if source_id != "" and not new_source:
         entry, _created = TimelineEntry.objects.get_or_create(
             source_type=source_type, source_id=str(source_id), kind=kind, defaults=fields)
         return entry
