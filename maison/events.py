@@ -82,18 +82,23 @@ class RedisBus:
         import redis
 
         self.client = redis.Redis.from_url(url)
+        # Pub/sub channels ignore the database number: name them after it, so that two
+        # deployments (or parallel test processes) on one Redis never hear each other.
+        database = self.client.connection_pool.connection_kwargs.get("db", 0)
+        self.channel = f"{CHANNEL}:{database}"
         self._counter_key = f"{CHANNEL}:seq"
 
     def publish(self, kind: str, payload: dict) -> None:
         event_id = self.client.incr(self._counter_key)
-        self.client.publish(CHANNEL, json.dumps({"id": event_id, "kind": kind, "payload": payload}))
+        message = {"id": event_id, "kind": kind, "payload": payload}
+        self.client.publish(self.channel, json.dumps(message))
 
     def last_id(self) -> str:
         return str(int(self.client.get(self._counter_key) or 0))
 
     def listen(self, after_id: str, timeout: float) -> Iterator[Event]:
         pubsub = self.client.pubsub(ignore_subscribe_messages=True)
-        pubsub.subscribe(CHANNEL)
+        pubsub.subscribe(self.channel)
         deadline = time.monotonic() + timeout
         try:
             while time.monotonic() < deadline:

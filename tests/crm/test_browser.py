@@ -3,6 +3,7 @@
 from urllib.parse import urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 from crm import services as crm_services
 from crm.models import ConsentChannel, Purpose
@@ -33,7 +34,7 @@ def test_the_360_page_on_a_phone(live_server, phone_page, login, superviseur, ma
     assert phone_page.locator("h1").inner_text() == "Marie Dupont"
     assert phone_page.get_by_text("Demandes cette année").is_visible()
     phone_page.locator("details.crm-proof summary").first.click()
-    assert phone_page.locator("details.crm-proof[open] blockquote").first.is_visible()
+    expect(phone_page.locator("details.crm-proof[open] blockquote").first).to_be_visible()
     violations = audit(phone_page)
     assert not violations, format_violations(violations)
 
