@@ -6,6 +6,10 @@ own facts (indexed by date of resolution), so that neither scans the audit trail
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.utils import timezone
+
 from guichet import indicators
 from guichet.indicators import Activity, Scope
 from guichet.models import Status
@@ -14,9 +18,12 @@ from .figures import Names, scope_q
 from .models import TicketFact
 
 
-def recent_activity(scope: Scope, names: Names, *, limit: int = 8) -> list[Activity]:
-    items = indicators.recent_arrivals(scope, limit=limit)
-    done = (TicketFact.objects.filter(scope_q(scope), done_at__isnull=False)
+def recent_activity(scope: Scope, names: Names, *, limit: int = 8,
+                    within: timedelta = timedelta(days=2)) -> list[Activity]:
+    """The latest lines of the last two days (a bounded scan of each index)."""
+    since = timezone.now() - within
+    items = indicators.recent_arrivals(scope, limit=limit, since=since)
+    done = (TicketFact.objects.filter(scope_q(scope), done_at__gte=since)
             .order_by("-done_at", "-ticket_id")[:limit])
     items += [Activity(kind="ticket.closed" if fact.status == Status.CLOS else "ticket.resolved",
                        reference=fact.reference, at=fact.done_at, channel=fact.channel,

@@ -350,7 +350,18 @@ def rebuild(*, progress: Progress | None = None, chunk_size: int = 5000) -> int:
             locked.save()
     catch_up()
     survey_rollups.rebuild()
+    _analyze()
     return total
+
+
+def _analyze() -> None:
+    """Fresh planner statistics after a bulk load (PostgreSQL would pick sequential scans)."""
+    if connection.vendor != "postgresql":
+        return
+    tables = (TicketFact, Rollup, SubthemeRollup, OpenTicket, SurveyRollup)
+    with connection.cursor() as cursor:
+        for model in tables:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def _aggregate_all_months() -> None:

@@ -220,9 +220,10 @@ class Activity:
     commune: str | None
 
 
-def recent_arrivals(scope: Scope, *, limit: int = 8) -> list[Activity]:
-    """The latest requests received (served by the created_at indexes)."""
-    tickets = (Ticket.objects.filter(scope.q()).select_related("theme", "commune")
+def recent_arrivals(scope: Scope, *, since: datetime, limit: int = 8) -> list[Activity]:
+    """The latest requests received since a moment (served by the created_at indexes)."""
+    tickets = (Ticket.objects.filter(scope.q(), created_at__gte=since)
+               .select_related("theme", "commune")
                .order_by("-created_at", "-pk")[:limit])
     return [Activity(kind="ticket.created", reference=ticket.reference or "",
                      at=ticket.created_at, channel=ticket.channel, nature=ticket.nature,
