@@ -70,6 +70,7 @@ def test_phone_dashboard_is_accessible_light_and_updates_live(live_server, page,
     page.wait_for_load_state("networkidle")
     assert page.locator("h1").inner_text() == "Tableau de bord du guichet"
     total = sum(transferred.values())
+    print(f"main view: {total} bytes transferred in {len(transferred)} responses")
     assert total < MAX_PAGE_BYTES, (total, transferred)
     assert not any("cdn" in url or not url.startswith(live_server.url) for url in transferred)
     # Readable at 360 px: nothing wider than the screen.
