@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from django.db.models import Count, Min, Q, Sum
@@ -34,7 +34,7 @@ from .measures import (
     status_column,
 )
 from .models import ALL_CHANNELS, ALL_IDS, Grain, OpenTicket, Rollup, SubthemeRollup
-from .periods import Period, add_months, month_start, today
+from .periods import Period, add_months, month_end, month_start, today
 
 Link = Callable[[dict], str | None]
 
@@ -220,6 +220,9 @@ class Point:
     long_label: str  # for the table
     value: int
     previous: int | None = None
+    first: date | None = None  # the days the point covers (for drill-down links)
+    last: date | None = None
+    link: str | None = None
 
 
 @dataclass
@@ -373,12 +376,15 @@ def trend(period: Period, scope: Scope) -> list[Point]:
         day = period.start
         while day <= period.end:
             points.append(Point(label=date_format(day, "j/m"),
-                                long_label=date_format(day, "l j F Y"), value=counts[day]))
+                                long_label=date_format(day, "l j F Y"), value=counts[day],
+                                first=day, last=day))
             day = date.fromordinal(day.toordinal() + 1)
     else:
         for first in period.months():
             points.append(Point(label=date_format(first, "M y"),
-                                long_label=date_format(first, "F Y"), value=counts[first]))
+                                long_label=date_format(first, "F Y"), value=counts[first],
+                                first=max(first, period.start),
+                                last=min(month_end(first), period.end)))
     return points
 
 
@@ -392,7 +398,15 @@ def monthly_year_on_year(scope: Scope, *, on: date | None = None) -> list[Point]
                   .values_list("period", "created"))
     return [Point(label=date_format(month, "M"), long_label=date_format(month, "F Y"),
                   value=counts.get(month, 0) or 0,
-                  previous=counts.get(add_months(month, -12), 0) or 0) for month in months]
+                  previous=counts.get(add_months(month, -12), 0) or 0,
+                  first=month, last=month_end(month)) for month in months]
+
+
+def with_links(points: list[Point], link: Link, base: dict) -> list[Point]:
+    """The same points, each linked to the tickets received on its days."""
+    return [replace(point, link=link({**base, "created_from": point.first.isoformat(),
+                                      "created_to": point.last.isoformat()}))
+            if point.first and point.value else point for point in points]
 
 
 def backlog(scope: Scope, *, now: datetime | None = None) -> Backlog:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
+from django.utils import timezone
 
 from crm.models import ContactPoint
 from guichet import services
@@ -85,6 +86,8 @@ def test_superviseur_gets_drill_down_links_and_the_ticket_link(client, supervise
     assert f'{reverse("guichet:queue")}?created_from=' in page
     assert "nature=reclamation" in page
     assert "status=open&amp;overdue=1" in page
+    day = timezone.localdate().isoformat()
+    assert f"created_from={day}&amp;created_to={day}" in page  # today's bar of the trend
     lookup = client.get(reverse("cockpit:lookup"), {"reference": resident_ticket.reference})
     assert reverse("guichet:ticket", args=[resident_ticket.pk]) in lookup.content.decode()
 
