@@ -23,6 +23,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from guichet import indicators
@@ -140,32 +141,30 @@ def _write_deltas(model, key_fields: tuple[str, ...], deltas: Deltas) -> None:
         return
     existing = {}
     keys = list(deltas)
-    for start in range(0, len(keys), 300):
-        chunk = keys[start:start + 300]
-        # A superset of the wanted rows (one query), narrowed by exact key below.
-        wanted = {name: {key[index] for key in chunk} for index, name in enumerate(key_fields)}
-        rows = model.objects.filter(**{f"{name}__in": values for name, values in wanted.items()})
-        for row in rows:
-            key = tuple(getattr(row, name) for name in key_fields)
-            if key in deltas:
-                existing[key] = row
-    updated, created, touched = [], [], set()
+    for start in range(0, len(keys), 200):
+        wanted = Q()
+        for key in keys[start:start + 200]:
+            wanted |= Q(**dict(zip(key_fields, key, strict=True)))
+        for row in model.objects.filter(wanted):
+            existing[tuple(getattr(row, name) for name in key_fields)] = row
+    measures = [field.name for field in model._meta.concrete_fields
+                if field.name not in key_fields and field.name != "id"]
+    rows, empty = [], []
     for key, values in deltas.items():
-        row = existing.get(key)
-        if row is None:
-            if any(value < 0 for value in values.values()):
-                logger.warning("cockpit rollup went negative for %s: run cockpit_rebuild", key)
-            created.append(model(**dict(zip(key_fields, key, strict=True)), **values))
-            continue
+        current = existing.get(key)
+        totals = {column: getattr(current, column) if current else 0 for column in measures}
         for column, value in values.items():
-            setattr(row, column, getattr(row, column) + value)
-        touched.update(values)
-        updated.append(row)
-    if updated:
-        model.objects.bulk_update(updated, sorted(touched), batch_size=200)
-    if created:
-        model.objects.bulk_create(created, batch_size=500)
-    empty = [row.pk for row in updated if row.created <= 0]
+            totals[column] += value
+        if totals["created"] <= 0:
+            if current is not None:
+                empty.append(current.pk)
+            if any(totals.values()):
+                logger.warning("cockpit rollup inconsistent at %s: run cockpit_rebuild", key)
+            continue
+        rows.append(model(**dict(zip(key_fields, key, strict=True)), **totals))
+    # One upsert with the new absolute values (the rows are locked by the rollup lock).
+    model.objects.bulk_create(rows, batch_size=500, update_conflicts=True,
+                              unique_fields=list(key_fields), update_fields=measures)
     if empty:
         model.objects.filter(pk__in=empty).delete()
 
@@ -234,19 +233,26 @@ def _locked_state() -> RollupState:
 
 # --- Incremental update -------------------------------------------------------------------------
 
-def catch_up(*, max_tickets: int = 200_000, page_size: int = 2000) -> int:
+def catch_up(*, max_tickets: int = 200_000, page_size: int = 2000,
+             recheck_overlap: bool = True) -> int:
     """Apply the tickets changed since the watermark; returns how many facts changed.
 
     Cheap when nothing changed: one indexed query, then read-only comparisons; the lock is
     taken only when something must be written. `max_tickets` bounds the work of one call
-    (page loads use a small budget, the beat task a large one)."""
+    (page loads use a small budget, the beat task a large one); page loads also skip the
+    overlap re-check, which the beat task does every few seconds."""
     current = state()
     if current.rebuilding:
         return 0
-    cursor = ((current.watermark - overlap()) if current.watermark else EPOCH, 0)
+    if current.watermark is None:
+        since = EPOCH
+    else:
+        since = current.watermark - overlap() if recheck_overlap else current.watermark
+    cursor = (since, 0)
     changed = seen = 0
     while seen < max_tickets:
-        page = indicators.changed_tickets(after=cursor, limit=page_size)
+        size = min(page_size, max_tickets - seen)
+        page = indicators.changed_tickets(after=cursor, limit=size)
         if not page:
             break
         seen += len(page)
@@ -255,7 +261,7 @@ def catch_up(*, max_tickets: int = 200_000, page_size: int = 2000) -> int:
             break
         changed += applied
         cursor = (page[-1][1], page[-1][0])
-        if len(page) < page_size:
+        if len(page) < size:
             break
     return changed
 

@@ -66,7 +66,7 @@ def refresh_rollups() -> None:
 
     The surveys' rollups are refreshed by the beat task; here only on first use."""
     try:
-        rollups.catch_up(max_tickets=settings.COCKPIT_CATCH_UP_ON_VIEW)
+        rollups.catch_up(max_tickets=settings.COCKPIT_CATCH_UP_ON_VIEW, recheck_overlap=False)
         state = rollups.state()
         if state.surveys_refreshed_at is None and not state.rebuilding:
             survey_rollups.refresh_recent()

@@ -344,7 +344,7 @@ MDS_DUPLICATE_MIN_SCORE = env.int("MDS_DUPLICATE_MIN_SCORE", default=55)
 # Rollups: changes are applied from Ticket.updated_at; this overlap re-checks late commits.
 COCKPIT_WATERMARK_OVERLAP_SECONDS = env.int("MDS_COCKPIT_WATERMARK_OVERLAP", default=120)
 # A page load applies at most this many pending changes itself (the beat task does the rest).
-COCKPIT_CATCH_UP_ON_VIEW = env.int("MDS_COCKPIT_CATCH_UP_ON_VIEW", default=2000)
+COCKPIT_CATCH_UP_ON_VIEW = env.int("MDS_COCKPIT_CATCH_UP_ON_VIEW", default=200)
 # Server-Sent Events: a stream closes after this many seconds and the browser reconnects
 # (Last-Event-ID), so that no connection is held forever.
 COCKPIT_STREAM_SECONDS = env.int("MDS_COCKPIT_STREAM_SECONDS", default=25)
