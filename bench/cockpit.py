@@ -49,7 +49,7 @@ from django.test import Client  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
-from cockpit import rollups  # noqa: E402
+from cockpit import rebuild, rollups  # noqa: E402
 from cockpit.models import Rollup, RollupState, TicketFact  # noqa: E402
 from cockpit.periods import today  # noqa: E402
 from guichet.models import Ticket  # noqa: E402
@@ -149,7 +149,7 @@ def ensure_rollups() -> None:
     print(f"Rollups never built on this database: building them from {total} tickets…")
     started = time.monotonic()
     with tqdm(total=total, unit=" demandes", mininterval=1) as bar:
-        rollups.rebuild(progress=bar.update)
+        rebuild.rebuild(progress=bar.update)
     print(f"Built in {time.monotonic() - started:.0f} s: {Rollup.objects.count()} rollup rows.")
 
 

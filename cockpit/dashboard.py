@@ -12,6 +12,7 @@ from guichet.indicators import Scope
 from guichet.models import Status
 
 from . import activity, figures, formatting, sources
+from .breakdowns import Breakdowns, breakdowns
 from .figures import Link, Names, Sums, no_link
 from .models import Grain, Rollup, RollupState
 from .periods import Choice, Period, today
@@ -40,7 +41,7 @@ class Dashboard:
     backlog: indicators.Backlog
     today_count: int
     key_figures: list[KeyFigure]
-    breakdowns: figures.Breakdowns
+    breakdowns: Breakdowns
     trend: list[figures.Point]
     monthly: list[figures.Point]
     activity: list[indicators.Activity]
@@ -158,7 +159,7 @@ def build(choice: Choice, scope: Scope, *, link: Link = no_link, names: Names | 
         today_count=today_total,
         key_figures=key_figures(sums=sums, previous=previous, backlog=backlog,
                                 today_total=today_total, link=link, base=base, live=live),
-        breakdowns=figures.breakdowns(period, scope, sums, names, link=link, base_params=base),
+        breakdowns=breakdowns(period, scope, sums, names, link=link, base_params=base),
         trend=figures.with_links(figures.trend(period, scope), link, base),
         monthly=figures.with_links(figures.monthly_year_on_year(scope), link, live),
         activity=activity.recent_activity(scope, names),

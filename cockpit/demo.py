@@ -9,19 +9,19 @@ from __future__ import annotations
 from guichet import indicators
 from maison.demo import Progress, Seeded
 
-from . import rollups
+from . import rebuild
 from .models import Rollup, RollupState
 
 
 def seed(*, tickets: int, progress: Progress) -> Seeded:
     with progress(total=indicators.ticket_count(), desc="Cockpit : agrégats",
                   unit=" demandes") as bar:
-        facts = rollups.rebuild(progress=bar.update)
+        facts = rebuild.rebuild(progress=bar.update)
     return Seeded(counts={"demandes comptées": facts,
                           "lignes d’agrégats": Rollup.objects.count()})
 
 
 def reset() -> None:
     """Empty the rollups (the tickets they count are being wiped)."""
-    rollups.clear()
+    rebuild.clear()
     RollupState.objects.all().delete()

@@ -7,7 +7,7 @@ import time
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
-from cockpit import rollups
+from cockpit import rebuild
 from cockpit.models import Rollup
 from guichet import indicators
 
@@ -27,7 +27,7 @@ class Command(BaseCommand):
         with tqdm(total=indicators.ticket_count(), desc="Demandes", unit=" demandes",
                   file=self.stderr._out, disable=no_progress, mininterval=0.5,
                   dynamic_ncols=True) as bar:
-            facts = rollups.rebuild(progress=bar.update, chunk_size=chunk_size)
+            facts = rebuild.rebuild(progress=bar.update, chunk_size=chunk_size)
         self.stdout.write(self.style.SUCCESS(
             f"{facts} demandes comptées, {Rollup.objects.count()} lignes d’agrégats, "
             f"en {time.monotonic() - started:.1f} s."))
