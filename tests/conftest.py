@@ -28,6 +28,17 @@ def reference_data(db):
 
     load_reference_data()
     load_service_rules()
+    _restore_data_migrations()
+
+
+def _restore_data_migrations():
+    """Rows that data migrations create on install (the consent texts). A transactional test
+    flushes the database, migrations' rows included: put them back as a fresh install has."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("crm.migrations.0003_consent_texts").create_texts(apps, None)
 
 
 def _user(django_user_model, username, role):

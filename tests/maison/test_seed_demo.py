@@ -69,7 +69,10 @@ def seeded(django_db_setup, django_db_blocker):
         _wipe_rooms()
         results = _seed_rooms(TICKETS)
         yield results
-        _wipe_rooms()
+        # Committed outside any test transaction: leave the database as empty as a
+        # transactional test does (demo accounts and reference data included), or the next
+        # test on this worker meets them.
+        call_command("flush", interactive=False, verbosity=0)
 
 
 # --- The command ------------------------------------------------------------------------------
