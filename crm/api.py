@@ -34,12 +34,12 @@ class UsagerSerializer(serializers.ModelSerializer):
                   "last_contact_at"]
 
 
-class UsagerCreateSerializer(serializers.Serializer):
+class ContactFields(serializers.Serializer):
+    """A person's name and contact points as every intake endpoint takes them: emails and
+    phones normalised (E.164) or refused with a French message."""
+
     first_name = serializers.CharField(required=False, allow_blank=True, max_length=100)
     last_name = serializers.CharField(required=False, allow_blank=True, max_length=100)
-    organisation = serializers.CharField(required=False, allow_blank=True, max_length=150)
-    category = serializers.ChoiceField(choices=Category.choices, required=False)
-    commune = serializers.CharField(required=False, allow_blank=True, max_length=100)
     address = serializers.CharField(required=False, allow_blank=True, max_length=250)
     email = serializers.CharField(required=False, allow_blank=True, max_length=254)
     phone = serializers.CharField(required=False, allow_blank=True, max_length=40)
@@ -49,6 +49,12 @@ class UsagerCreateSerializer(serializers.Serializer):
 
     def validate_phone(self, value):
         return services.normalize_phone(value) if value else ""
+
+
+class UsagerCreateSerializer(ContactFields):
+    organisation = serializers.CharField(required=False, allow_blank=True, max_length=150)
+    category = serializers.ChoiceField(choices=Category.choices, required=False)
+    commune = serializers.CharField(required=False, allow_blank=True, max_length=100)
 
     def validate_commune(self, value):
         if not value:

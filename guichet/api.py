@@ -12,7 +12,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from crm import services as crm_services
+from crm.api import ContactFields
 from maison import selectors as maison_selectors
 from maison.api import conflict
 from maison.models import Commune, SubTheme, Theme
@@ -133,22 +133,11 @@ class ReferenceFields(serializers.Serializer):
         return attrs
 
 
-class TicketCreateSerializer(ReferenceFields):
+class TicketCreateSerializer(ReferenceFields, ContactFields):
     channel = serializers.ChoiceField(choices=API_CHANNEL_CHOICES)
     nature = serializers.ChoiceField(choices=Nature.choices, default=Nature.INFORMATION)
     subject = serializers.CharField(max_length=200, required=False, allow_blank=True)
     body = serializers.CharField(max_length=20_000)
-    email = serializers.CharField(required=False, allow_blank=True, max_length=254)
-    phone = serializers.CharField(required=False, allow_blank=True, max_length=40)
-    first_name = serializers.CharField(required=False, allow_blank=True, max_length=100)
-    last_name = serializers.CharField(required=False, allow_blank=True, max_length=100)
-    address = serializers.CharField(required=False, allow_blank=True, max_length=250)
-
-    def validate_email(self, value):
-        return crm_services.normalize_email(value) if value else ""
-
-    def validate_phone(self, value):
-        return crm_services.normalize_phone(value) if value else ""
 
     def validate_body(self, value):
         if not value.strip():
