@@ -9,7 +9,7 @@ from maison.demo.bulk import wipe
 
 from ..models import Queue, RawInbound, SlaPolicy, Ticket
 from ..reference import load_service_rules
-from .accounts import DEMO_PASSWORD, load_accounts, roster
+from .accounts import DEMO_PASSWORD, give_the_demo_agent_a_queue, load_accounts, roster
 from .knowledge import load_knowledge_base
 from .tickets import load_tickets
 
@@ -29,6 +29,7 @@ def seed(*, tickets: int, progress: Progress) -> Seeded:
         return result
     result.counts.update(load_tickets(tickets, progress, agents=roster(), queues=queue_map(),
                                       sla=sla_map()))
+    give_the_demo_agent_a_queue()
     return result
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import F, Prefetch
 
 from maison import roles
 
@@ -99,7 +100,11 @@ def roster() -> Roster:
     members: dict[int, list[Agent]] = {}
     weights: dict[int, float] = {}
     supervisor = None
-    for queue in Queue.objects.prefetch_related("members__groups"):
+    # Members in a fixed order: the same random seed must draw the same assignees whatever
+    # the order the database returns rows in.
+    members_in_order = Prefetch("members", queryset=get_user_model().objects.order_by(
+        "username").prefetch_related("groups"))
+    for queue in Queue.objects.order_by("code").prefetch_related(members_in_order):
         for user in queue.members.all():
             names = {group.name for group in user.groups.all()}
             agent = Agent(user.pk, user.get_full_name() or user.get_username())
@@ -110,3 +115,21 @@ def roster() -> Roster:
                 members.setdefault(queue.pk, []).append(agent)
                 weights[user.pk] = 4.0 if user.get_username() == "agent" else 1.0
     return Roster(members, weights, supervisor)
+
+
+def give_the_demo_agent_a_queue(minimum: int = 5) -> int:
+    """The demo `agent` logs in on "my queue": make sure it holds open requests, whatever the
+    random draw gave. Takes the newest unassigned open requests of its queues first."""
+    from ..models import OPEN_STATUSES, Ticket
+
+    agent = get_user_model().objects.filter(username="agent").first()
+    if agent is None:
+        return 0
+    open_tickets = Ticket.objects.filter(status__in=OPEN_STATUSES)
+    missing = minimum - open_tickets.filter(assignee=agent).count()
+    if missing <= 0:
+        return 0
+    candidates = (open_tickets.filter(queue__members=agent).exclude(assignee=agent)
+                  .order_by(F("assignee").asc(nulls_first=True), "-created_at"))
+    ids = list(candidates.values_list("id", flat=True)[:missing])
+    return Ticket.objects.filter(id__in=ids).update(assignee=agent)
