@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -33,6 +36,7 @@ from .models import (
 API_CHANNELS = [Channel.ACCUEIL, Channel.TELEPHONE, Channel.COURRIER, Channel.FORMULAIRE,
                 Channel.EMAIL, Channel.SMS]
 API_CHANNEL_CHOICES = [(c.value, c.label) for c in API_CHANNELS]
+MAX_OFFSET = timedelta(hours=14)
 REPLY_CHANNEL_CHOICES = [(Channel.EMAIL.value, Channel.EMAIL.label),
                          (Channel.SMS.value, Channel.SMS.label)]
 
@@ -178,6 +182,28 @@ class NoteSerializer(serializers.Serializer):
 
 # --- Filters ----------------------------------------------------------------------------------
 
+class BoundedDateTimeField(django_filters.fields.IsoDateTimeField):
+    """An ISO 8601 moment the database can store: a plausible year, a real UTC offset."""
+
+    default_error_messages = {
+        "out_of_range": _("Date hors limites : indiquez une date entre 2000 et 2100, avec un "
+                          "décalage horaire réel (au plus 14 heures)."),
+    }
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        if moment is None:
+            return None
+        offset = moment.utcoffset()
+        if not 2000 <= moment.year <= 2100 or (offset is not None and abs(offset) > MAX_OFFSET):
+            raise DjangoValidationError(self.error_messages["out_of_range"], code="out_of_range")
+        return moment
+
+
+class BoundedDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = BoundedDateTimeField
+
+
 class TicketFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Status.choices)
     channel = django_filters.MultipleChoiceFilter(choices=Channel.choices)
@@ -190,8 +216,8 @@ class TicketFilter(django_filters.FilterSet):
     reference = django_filters.CharFilter(method="filter_reference")
     usager = django_filters.NumberFilter(field_name="usager_id")
     overdue = django_filters.BooleanFilter(method="filter_overdue")
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    created_after = BoundedDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = BoundedDateTimeFilter(field_name="created_at", lookup_expr="lt")
 
     class Meta:
         model = Ticket

@@ -59,6 +59,14 @@ def test_list_filters_and_paginates(api, ticket):
     assert api.get("/api/v1/tickets/", {"overdue": "true"}).json()["count"] == 0
 
 
+@pytest.mark.parametrize("moment", ["1105-07-14T00:34:13-23:14", "9999-01-01T00:00:00Z",
+                                    "2026-11-25T10:00:00+15:00", "pas une date"])
+def test_impossible_dates_in_filters_are_a_french_400(api, ticket, moment):
+    response = api.get("/api/v1/tickets/", {"created_after": moment})
+    assert response.status_code == 400
+    assert "created_after" in response.json()
+
+
 def test_detail_by_reference_includes_timeline(api, ticket):
     detail = api.get(f"/api/v1/tickets/reference/{ticket.reference}/").json()
     assert detail["id"] == ticket.pk
