@@ -166,6 +166,15 @@ def _send_sms(message: Message) -> str:
     return result.provider_id
 
 
+def _preferences_url(ticket) -> str:
+    from crm.services import preferences_url
+
+    usager = ticket.usager
+    if usager is None or usager.erased_at is not None:
+        return ""
+    return preferences_url(usager)
+
+
 def build_email(message: Message) -> EmailMultiAlternatives:
     """The email as it leaves: text and HTML, our Message-ID, threading headers."""
     from .channels import links
@@ -175,7 +184,9 @@ def build_email(message: Message) -> EmailMultiAlternatives:
     context = {"body": message.body, "ticket": ticket, "subject": message.subject,
                "tracking_url": links.tracking_url(ticket),
                # An acknowledgement already carries the follow-up link in its text.
-               "show_footer": message.public and message.metadata.get("kind") is None}
+               "show_footer": message.public and message.metadata.get("kind") is None,
+               # Every message carries the way to stop later contact (crm's signed link).
+               "preferences_url": _preferences_url(ticket)}
     with translation.override(settings.LANGUAGE_CODE):
         text = render_to_string("emails/message.txt", context).strip()
         html = render_to_string("emails/message.html", context)

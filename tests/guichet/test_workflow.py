@@ -69,6 +69,7 @@ def test_reply_is_stored_then_sent_after_commit(ticket, agent, on_commit, mailou
     sent = mailoutbox[0]
     assert sent.to == ["jean@example.fr"] and ticket.reference in sent.subject
     assert sent.extra_headers["Message-ID"] == message.message_id_header
+    assert "/usagers/preferences/" in sent.body  # the way to stop later contact, every time
 
 
 def test_a_duplicate_task_delivery_sends_nothing_twice(ticket, agent, on_commit, mailoutbox):
