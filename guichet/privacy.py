@@ -13,12 +13,14 @@ from __future__ import annotations
 import logging
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import (
     OPEN_STATUSES,
+    AgentNotice,
     Attachment,
     Message,
     RawInbound,
@@ -108,11 +110,29 @@ def erase_requests(usager) -> dict[str, int]:
         "attachments": attachment_count,
         "raw_inbounds": RawInbound.objects.filter(ticket_id__in=ticket_ids).update(
             payload={"anonymised": True}, error=""),
+        "unfiled_raw_inbounds": _unfiled_raw_inputs_of(usager).update(
+            payload={"anonymised": True}, error=""),
+        "notices": AgentNotice.objects.filter(ticket_id__in=ticket_ids).update(
+            text=ERASED_SUBJECT),
         "events": TicketEvent.objects.filter(ticket_id__in=ticket_ids,
                                              field__in=FREE_TEXT_FIELDS).update(old_value="",
                                                                                 new_value=""),
     }
     return counts
+
+
+def _unfiled_raw_inputs_of(usager):
+    """Raw inputs never filed on a ticket (failed, or auto-replies set aside) that came from
+    one of the usager's addresses or numbers: the sender is kept in clear in every payload
+    (email envelope, SMS From), so a text match on the contact points finds them."""
+    values = [value for value in usager.contact_points.values_list("value", flat=True) if value]
+    if not values:
+        return RawInbound.objects.none()
+    sent_by_usager = Q()
+    for value in values:
+        sent_by_usager |= Q(payload_text__icontains=value)
+    return (RawInbound.objects.filter(ticket__isnull=True)
+            .annotate(payload_text=Cast("payload", TextField())).filter(sent_by_usager))
 
 
 def _delete_files(storage, names: list[str]) -> None:
