@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from maison import calendar
@@ -135,6 +135,13 @@ def iter_ticket_facts(*, chunk_size: int = 5000, after_id: int = 0) -> Iterator[
             return
         after_id = rows[-1]["id"]
         yield [fact for fact in map(fact_from_row, rows) if fact is not None]
+
+
+def counted_ticket_rows() -> QuerySet:
+    """The `FACT_FIELDS` of every counted ticket (the rule of `fact_from_row`), as a query:
+    the cockpit's set-based rebuild reads it in SQL instead of a million rows in Python."""
+    return (Ticket.objects.exclude(status__in=DONE_STATUSES, close_reason__in=NOT_COUNTED_REASONS)
+            .order_by().values(*FACT_FIELDS))
 
 
 def ticket_count() -> int:
