@@ -12,6 +12,8 @@ The tests compare the rows with those the incremental path writes ticket by tick
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable, Iterable
 from datetime import timedelta
 
@@ -37,6 +39,7 @@ from .measures import (
 )
 from .models import ALL_CHANNELS, ALL_IDS, OpenTicket, Rollup, SubthemeRollup, TicketFact
 
+logger = logging.getLogger(__name__)
 FACTS_PER_STATEMENT = 100_000  # facts are inserted by ranges of ids, for the progress bar
 CELLS = "cockpit_rebuild_cells"
 SUBTHEME_CELLS = "cockpit_rebuild_subtheme_cells"
@@ -52,6 +55,15 @@ def _literals(values: Iterable[str]) -> str:
 
 def _table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
+
+
+def _run(cursor, label: str, statement: str, params=None) -> int:
+    """Execute one statement, logging its duration (bench/seed.py prints it); returns the
+    number of rows it wrote."""
+    started = time.monotonic()
+    cursor.execute(statement, params)
+    logger.info("%s: %.1f s", label, time.monotonic() - started)
+    return cursor.rowcount
 
 
 # --- Facts --------------------------------------------------------------------------------------
@@ -113,15 +125,15 @@ def _insert_facts(cursor, progress: Callable[[int], None] | None) -> int:
     for low in range(first_id, last_id + 1, FACTS_PER_STATEMENT):
         chunk = rows.filter(pk__gte=low, pk__lt=low + FACTS_PER_STATEMENT)
         source, params = chunk.query.sql_with_params()
-        cursor.execute(_facts_statement(source, width), params)
-        total += cursor.rowcount
+        written = _run(cursor, f"facts from id {low}", _facts_statement(source, width), params)
+        total += written
         if progress:
-            progress(cursor.rowcount)
+            progress(written)
     return total
 
 
 def _insert_open_tickets(cursor) -> None:
-    cursor.execute(f"""
+    _run(cursor, "open tickets", f"""
         INSERT INTO {_table(OpenTicket)} (ticket_id, commune_id, theme_id, channel, status,
                                           created_at, first_response_due_at, due_at, answered)
         SELECT ticket_id, commune_id, theme_id, channel, status, created_at,
@@ -133,7 +145,8 @@ def _insert_open_tickets(cursor) -> None:
 # --- Measures -----------------------------------------------------------------------------------
 
 def _count(condition: str) -> str:
-    return f"COUNT(*) FILTER (WHERE {condition})"
+    # int, not COUNT's bigint: the cube sums these again, and SUM(bigint) is a slow numeric.
+    return f"(COUNT(*) FILTER (WHERE {condition}))::int"
 
 
 def measure_sql() -> dict[str, str]:
@@ -142,7 +155,7 @@ def measure_sql() -> dict[str, str]:
     complaint = f"f.nature = {_literal(Nature.RECLAMATION)}"
     answered = "f.first_response_seconds IS NOT NULL"
     done = "f.resolution_seconds IS NOT NULL"
-    sql = {"created": "COUNT(*)"}
+    sql = {"created": "COUNT(*)::int"}
     sql.update({nature_column(value): _count(f"f.nature = {_literal(value)}")
                 for value in NATURES})
     sql.update({category_column(value): _count(f"f.known_category = {_literal(value)}")
@@ -198,12 +211,19 @@ def _cube_statement(model, measures: list[str], cells: str, dimensions: tuple[st
     kept = "".join(f"{name}, " for name in dimensions if name not in cubed)
     columns = ", ".join(map(qn, ("grain", "period", *dimensions, *measures)))
     sums = ", ".join(f"SUM({qn(column)})" for column in measures)
+    names = ", ".join(map(qn, (*dimensions, *measures)))
+    # Months are summed from the day cells first (a month has far fewer cells than its days),
+    # keeping the cells' types: SUM(int) is a fast bigint, SUM(bigint) a slow numeric.
+    monthly = ", ".join(
+        f"SUM({qn(column)})::{'bigint' if column.endswith('_seconds') else 'int'}"
+        for column in measures)
     return f"""
         INSERT INTO {_table(model)} ({columns})
         SELECT grain, period, {keys}, {sums}
-        FROM (SELECT 'D' AS grain, day AS period, * FROM {cells}
+        FROM (SELECT 'D' AS grain, day AS period, {names} FROM {cells}
               UNION ALL
-              SELECT 'M', date_trunc('month', day)::date, * FROM {cells}) AS periods
+              SELECT 'M', date_trunc('month', day)::date, {", ".join(dimensions)}, {monthly}
+              FROM {cells} GROUP BY 2, {", ".join(dimensions)}) AS periods
         GROUP BY grain, period, {kept}CUBE({", ".join(cubed)})
     """  # noqa: S608
 
@@ -219,9 +239,11 @@ def _aggregate(cursor) -> None:
         group = ", ".join(f"f.{name}" for name in ("day", *dimensions))
         columns = ", ".join(f"{sql[column]} AS {qn(column)}" for column in measures)
         cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{table}")
-        cursor.execute(f"CREATE TEMPORARY TABLE {table} ON COMMIT DROP AS "  # noqa: S608
-                       f"SELECT {group}, {columns} FROM {_facts_with_bins()} GROUP BY {group}")
-        cursor.execute(_cube_statement(model, measures, table, dimensions, cubed))
+        _run(cursor, f"{model.__name__} cells",
+             f"CREATE TEMPORARY TABLE {table} ON COMMIT DROP AS "  # noqa: S608
+             f"SELECT {group}, {columns} FROM {_facts_with_bins()} GROUP BY {group}")
+        _run(cursor, f"{model.__name__} cube",
+             _cube_statement(model, measures, table, dimensions, cubed))
 
 
 def fill(*, progress: Callable[[int], None] | None = None) -> int:
@@ -229,9 +251,10 @@ def fill(*, progress: Callable[[int], None] | None = None) -> int:
     number of facts. Runs in the caller's transaction (temporary tables drop at commit)."""
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL work_mem = '256MB'")
+        cursor.execute("SET LOCAL jit = off")  # compiling costs more than it saves here
         total = _insert_facts(cursor, progress)
         if total:
             _insert_open_tickets(cursor)
-            cursor.execute(f"ANALYZE {_table(TicketFact)}")
+            _run(cursor, "ANALYZE facts", f"ANALYZE {_table(TicketFact)}")
             _aggregate(cursor)
     return total
