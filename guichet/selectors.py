@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from rapidfuzz import fuzz, utils
 
@@ -34,9 +34,13 @@ from .models import (
 from .services import parse_reference
 
 SCOPES = ("mine", "team", "all")
-# Counts past this are shown as "10 000+": an exact count of a million rows costs more than
-# it tells an agent, who narrows the filters instead.
-COUNT_CAP = 10_000
+# Counts past this are shown as "1 000+": an exact count of a million rows costs more than
+# it tells an agent, who narrows the filters (or reverses the sort) instead. Counting up to
+# the cap reads at most that many rows, whatever the filters.
+COUNT_CAP = 1_000
+# The tabs' counts read up to this many tickets of one status filter, in one query: every
+# open ticket of a large service is counted exactly.
+TAB_COUNT_CAP = 10_000
 SEARCH_LIMIT = 200
 FTS_CONFIG = "french"
 
@@ -167,13 +171,39 @@ def capped_count(tickets: QuerySet, cap: int = COUNT_CAP) -> CappedCount:
     return CappedCount(min(found, cap), found > cap)
 
 
-def queue_counts(*, user, filters: dict | None = None) -> dict[str, CappedCount]:
-    """The number on each tab (mine, team, all) under the same filters."""
+def queue_counts(*, user, filters: dict | None = None, cap: int = TAB_COUNT_CAP,
+                 scope_cap: int = COUNT_CAP) -> dict[str, CappedCount]:
+    """The number on each tab (mine, team, all) under the same filters.
+
+    One query counts the three tabs over the first `cap + 1` tickets of "all": exact when
+    "all" stays under the cap (the open tickets, the usual case). Past it, "mine" and "team"
+    get a count of their own, capped at `scope_cap`.
+    """
     if not roles.handles_tickets(user):
         return {scope: CappedCount(0, False) for scope in SCOPES}
-    return {scope: capped_count(apply_filters(_scoped(Ticket.objects.all(), user=user,
-                                                      scope=scope), filters or {}))
-            for scope in SCOPES}
+    tickets = apply_filters(Ticket.objects.all(), filters or {})
+    queue_ids = team_queue_ids(user)
+    team = Q(queue_id__in=queue_ids) if queue_ids else Q(pk__isnull=False)
+    sample = tickets.order_by()[: cap + 1].aggregate(
+        all=Count("pk"), mine=Count("pk", filter=Q(assignee_id=user.pk)),
+        team=Count("pk", filter=team))
+    if sample["all"] <= cap:
+        return {scope: CappedCount(sample[scope], False) for scope in SCOPES}
+    return {"all": CappedCount(cap, True),
+            **{scope: capped_count(_scoped(tickets, user=user, scope=scope), scope_cap)
+               for scope in ("mine", "team")}}
+
+
+def page_of_tickets(tickets: QuerySet[Ticket], start: int, stop: int) -> list[Ticket]:
+    """Rows `start` to `stop` of a sorted queue, in two steps: the ids from the tickets table
+    alone (an index walk, or a small top-N sort), then those rows with their related names.
+
+    In one query PostgreSQL joins usagers, themes and agents to every matching ticket before
+    sorting (1,700 overdue tickets: 1,700 look-ups for 25 rows shown).
+    """
+    ids = list(tickets.values_list("pk", flat=True)[start:stop])
+    by_pk = {ticket.pk: ticket for ticket in tickets.order_by().filter(pk__in=ids)}
+    return [by_pk[pk] for pk in ids if pk in by_pk]
 
 
 def overdue_tickets(*, now: datetime | None = None) -> QuerySet[Ticket]:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from crm.models import Usager
 from guichet import selectors, services
 from guichet.models import Channel, KnowledgeArticle, Message, Nature, Queue, Status, Ticket
+from maison import roles
 from maison.models import Commune, Theme
 
 pytestmark = pytest.mark.usefixtures("reference_data")
@@ -126,6 +127,37 @@ def test_counts_per_tab_and_cap(tickets, agent):
     capped = selectors.capped_count(Ticket.objects.all(), cap=2)
     assert capped.capped and capped.value == 2 and str(capped) == "2+"
     assert str(selectors.capped_count(Ticket.objects.all(), cap=10)) == "4"
+
+
+def test_tab_counts_are_one_query_under_the_cap(tickets, agent, django_assert_num_queries):
+    selectors.team_queue_ids(agent)  # cached on the user, as in a request
+    roles.handles_tickets(agent)
+    with django_assert_num_queries(1):
+        counts = selectors.queue_counts(user=agent, filters={"status": "open"})
+    assert {scope: str(count) for scope, count in counts.items()} == {
+        "mine": "1", "team": "3", "all": "3"}
+
+
+def test_tab_counts_past_the_cap_count_mine_and_team_apart(tickets, agent):
+    Queue.objects.get(code="eau-assainissement").members.add(agent)
+    counts = selectors.queue_counts(user=agent, filters={"status": "open"}, cap=2, scope_cap=5)
+    assert counts["all"].capped and str(counts["all"]) == "2+"
+    assert (int(counts["mine"]), int(counts["team"])) == (1, 1)
+    assert not counts["mine"].capped and not counts["team"].capped
+
+
+def test_a_page_of_tickets_keeps_the_sort_and_its_related_rows(
+        tickets, agent, django_assert_num_queries):
+    queue = selectors.ticket_queue(user=agent, scope="all", filters={}, ordering="-created")
+    expected = refs(queue)
+    with django_assert_num_queries(2):
+        page = selectors.page_of_tickets(queue, 1, 3)
+        names = [ticket.usager.last_name for ticket in page]
+    assert refs(page) == expected[1:3] and all(names)
+    overdue = selectors.ticket_queue(user=agent, scope="all",
+                                     filters={"status": "open", "overdue": True})
+    assert refs(selectors.page_of_tickets(overdue, 0, 25)) == [tickets["late"].reference]
+    assert selectors.page_of_tickets(queue, 10, 35) == []
 
 
 def test_overdue_tickets(tickets):

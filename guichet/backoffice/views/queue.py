@@ -19,7 +19,8 @@ SCOPE_LABELS = {"mine": _("Mes demandes"), "team": _("Mon équipe"),
 
 
 class CappedPaginator(Paginator):
-    """Counts at most COUNT_CAP rows: page numbers past that are not worth a full count."""
+    """Counts at most COUNT_CAP rows: page numbers past that are not worth a full count.
+    A page of tickets is read ids first (selectors.page_of_tickets)."""
 
     def __init__(self, object_list, per_page, *, known_count: int | None = None):
         super().__init__(object_list, per_page)
@@ -30,6 +31,13 @@ class CappedPaginator(Paginator):
         if self.known_count is not None:
             return self.known_count
         return int(selectors.capped_count(self.object_list))
+
+    def page(self, number):
+        number = self.validate_number(number)
+        start = (number - 1) * self.per_page
+        stop = min(start + self.per_page, self.count)
+        return self._get_page(selectors.page_of_tickets(self.object_list, start, stop),
+                              number, self)
 
 
 def page_of(request, tickets, size: int = PAGE_SIZE, *, known_count: int | None = None):
