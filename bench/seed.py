@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> dict:
     if not args.quiet:  # each phase's and each index rebuild's duration
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
-        for name in ("maison.demo", "guichet.demo"):
+        for name in ("maison.demo", "guichet.demo", "cockpit"):
             logger = logging.getLogger(name)
             logger.addHandler(handler)
             logger.setLevel(logging.INFO)

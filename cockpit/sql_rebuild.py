@@ -37,12 +37,23 @@ from .measures import (
     nature_column,
     status_column,
 )
-from .models import ALL_CHANNELS, ALL_IDS, OpenTicket, Rollup, SubthemeRollup, TicketFact
+from .models import (
+    ALL_CHANNELS,
+    ALL_IDS,
+    SURVEY_MEASURES,
+    OpenTicket,
+    Rollup,
+    SubthemeRollup,
+    SurveyRollup,
+    TicketFact,
+)
 
 logger = logging.getLogger(__name__)
 FACTS_PER_STATEMENT = 100_000  # facts are inserted by ranges of ids, for the progress bar
 CELLS = "cockpit_rebuild_cells"
 SUBTHEME_CELLS = "cockpit_rebuild_subtheme_cells"
+SURVEY_CELLS = "cockpit_rebuild_survey_cells"
+SURVEY_DIMENSIONS = ("commune_id", "theme_id", "channel")
 
 
 def _literal(value: str) -> str:
@@ -200,7 +211,7 @@ def _facts_with_bins() -> str:
 # --- The cube -----------------------------------------------------------------------------------
 
 def _cube_statement(model, measures: list[str], cells: str, dimensions: tuple[str, ...],
-                    cubed: tuple[str, ...]) -> str:
+                    cubed: tuple[str, ...], having: str = "") -> str:
     """Insert the model's rows, for each day and each month, summed from the cells: each
     `cubed` dimension either kept or "all" (ALL_IDS, ALL_CHANNELS), the others kept."""
     qn = connection.ops.quote_name
@@ -224,7 +235,7 @@ def _cube_statement(model, measures: list[str], cells: str, dimensions: tuple[st
               UNION ALL
               SELECT 'M', date_trunc('month', day)::date, {", ".join(dimensions)}, {monthly}
               FROM {cells} GROUP BY 2, {", ".join(dimensions)}) AS periods
-        GROUP BY grain, period, {kept}CUBE({", ".join(cubed)})
+        GROUP BY grain, period, {kept}CUBE({", ".join(cubed)}) {having}
     """  # noqa: S608
 
 
@@ -258,3 +269,28 @@ def fill(*, progress: Callable[[int], None] | None = None) -> int:
             _run(cursor, "ANALYZE facts", f"ANALYZE {_table(TicketFact)}")
             _aggregate(cursor)
     return total
+
+
+def fill_surveys(daily: list[dict]) -> int:
+    """Write the surveys' rows (days and months, every "all" cell) into the emptied table
+    from the per-day counts (`surveys.indicators.daily_counts`); returns the day rows.
+
+    Runs in the caller's transaction. Like `survey_rollups.recompute`, a cell exists only
+    when at least one survey of it was sent."""
+    columns = ("day", *SURVEY_DIMENSIONS, *SURVEY_MEASURES)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
+        cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{SURVEY_CELLS}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {SURVEY_CELLS} (day date, commune_id int, "
+                       "theme_id int, channel varchar(20), "
+                       + ", ".join(f"{name} int" for name in SURVEY_MEASURES)
+                       + ") ON COMMIT DROP")
+        with cursor.copy(f"COPY {SURVEY_CELLS} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in daily:
+                copy.write_row([row[name] for name in columns])
+        _run(cursor, "SurveyRollup cube", _cube_statement(
+            SurveyRollup, SURVEY_MEASURES, SURVEY_CELLS, SURVEY_DIMENSIONS, SURVEY_DIMENSIONS,
+            having="HAVING SUM(sent) > 0"))
+        cursor.execute(f"SELECT COUNT(*) FROM {_table(SurveyRollup)} "  # noqa: S608
+                       "WHERE grain = 'D'")
+        return cursor.fetchone()[0]

@@ -13,12 +13,13 @@ from collections import Counter, defaultdict
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
 from surveys import indicators as survey_indicators
 
+from . import sql_rebuild
 from .models import ALL_CHANNELS, ALL_IDS, SURVEY_MEASURES, Grain, RollupState, SurveyRollup
 from .periods import add_months, month_start, today
 
@@ -75,15 +76,31 @@ def refresh_recent(*, on: date | None = None) -> int:
     return cells
 
 
-def rebuild(*, on: date | None = None) -> int:
-    """Recompute every day since the first survey sent, month by month."""
+def rebuild(*, on: date | None = None, in_sql: bool | None = None) -> int:
+    """Recompute every day since the first survey sent; returns the number of day rows.
+
+    On PostgreSQL the cube is summed in SQL from one read of the daily counts
+    (`cockpit.sql_rebuild.fill_surveys`); elsewhere month by month in Python."""
     on = on or today()
     first = survey_indicators.first_sent_day()
-    SurveyRollup.objects.all().delete()
+    if in_sql is None:
+        in_sql = connection.vendor == "postgresql"
+    with transaction.atomic():
+        SurveyRollup.objects.all().delete()
+        if first is None:
+            cells = 0
+        elif in_sql:
+            cells = sql_rebuild.fill_surveys(survey_indicators.daily_counts(first=first, last=on))
+        else:
+            cells = _recompute_months(first, on)
+    RollupState.objects.update_or_create(pk=1, defaults={"surveys_refreshed_at": timezone.now()})
+    return cells
+
+
+def _recompute_months(first: date, on: date) -> int:
     cells = 0
-    month = month_start(first) if first else None
-    while month is not None and month <= on:
+    month = month_start(first)
+    while month <= on:
         cells += recompute(month, min(add_months(month, 1) - timedelta(days=1), on))
         month = add_months(month, 1)
-    RollupState.objects.update_or_create(pk=1, defaults={"surveys_refreshed_at": timezone.now()})
     return cells

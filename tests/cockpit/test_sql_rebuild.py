@@ -9,15 +9,16 @@ from datetime import datetime, timedelta
 import pytest
 from django.db import connection, transaction
 
-from cockpit import opening_calendar, rebuild, sql_rebuild
+from cockpit import opening_calendar, rebuild, sql_rebuild, survey_rollups
 from cockpit.measures import ROLLUP_MEASURES, SUBTHEME_MEASURES
-from cockpit.models import TicketFact
+from cockpit.models import SurveyRollup, TicketFact
 from cockpit.rollups import FACT_COLUMNS, _fact_row
 from guichet import indicators
 from maison import calendar
 
 from .conftest import seed_tickets
 from .test_rollups import snapshot
+from .test_sources import surveyed  # noqa: F401 (fixture)
 
 pytestmark = [
     pytest.mark.usefixtures("reference_data"),
@@ -114,3 +115,16 @@ def test_every_measure_has_its_sql():
 
 def test_no_ticket_no_row():
     assert sql_rebuild.fill() == 0
+
+
+@pytest.mark.usefixtures("reference_data", "surveyed")
+def test_survey_rollups_in_sql_equal_the_month_by_month_rebuild():
+    def rows():
+        return sorted(SurveyRollup.objects.values_list(
+            "grain", "period", "commune_id", "theme_id", "channel", "sent", "answered",
+            "rated", "satisfied", "resolution_answers", "first_contact"))
+
+    assert survey_rollups.rebuild(in_sql=False) > 0
+    in_python = rows()
+    assert survey_rollups.rebuild(in_sql=True) == SurveyRollup.objects.filter(grain="D").count()
+    assert rows() == in_python and len(in_python) > 40
