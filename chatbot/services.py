@@ -26,7 +26,7 @@ from maison import calendar
 from maison.collection import french_day
 from maison.models import Commune, Street, SubTheme, Theme
 
-from . import catalogue, selectors, texts
+from . import catalogue, selectors, storage, texts
 from .catalogue import TicketFlow
 from .dialogue import Reply, State, photo_received, respond
 from .models import AgentPresence, Conversation, Turn
@@ -86,16 +86,27 @@ def _add_turn(conversation: Conversation, role: str, text: str, **fields) -> Tur
 
 def _locked(conversation: Conversation) -> Conversation:
     """Serialise two messages of one conversation (double click, two tabs)."""
-    return Conversation.objects.select_for_update().get(pk=conversation.pk)
+    found = storage.lock(Conversation, conversation.pk)
+    if found is None:
+        raise Conversation.DoesNotExist(conversation.pk)
+    return found
 
 
 def _lock_or_start(conversation_id, page: str) -> Conversation:
-    """Inside the caller's transaction."""
+    """Inside the caller's transaction. A new conversation is only built here: it is stored
+    with its first turns (one INSERT, with its state)."""
     if conversation_id:
-        found = Conversation.objects.select_for_update().filter(pk=conversation_id).first()
+        found = storage.lock(Conversation, conversation_id)
         if found is not None:
             return found
-    return Conversation.objects.create(page=_clean_page(page))
+    return Conversation(page=_clean_page(page))
+
+
+def _store_conversation(conversation: Conversation) -> None:
+    if conversation._state.adding:
+        storage.insert([conversation])
+    else:
+        storage.update(conversation)
 
 
 def _clean_page(page: str) -> str:
@@ -172,16 +183,16 @@ def _converse(*, conversation: Conversation, text: str, now: datetime, locked: b
     bot_turn = Turn(conversation=conversation, seq=conversation.turn_count,
                     role=Turn.Role.SOPHIE, text=reply.text, intent=reply.intent or "",
                     quick_replies=reply.quick_replies)
-    if user_turn.pk is None:
-        Turn.objects.bulk_create([user_turn, bot_turn])
-    else:  # stored early because a request needed it in its transcript
-        bot_turn.save()
-        user_turn.save(update_fields=["intent", "confidence", "entities", "needs_review"])
     conversation.state = state.dump()
     if reply.intent:
         conversation.last_intent = reply.intent
     conversation.needs_review = conversation.needs_review or reply.review
-    conversation.save()
+    _store_conversation(conversation)
+    if user_turn.pk is None:
+        storage.insert([user_turn, bot_turn])
+    else:  # stored early because a request needed it in its transcript
+        storage.insert([bot_turn])
+        user_turn.save(update_fields=["intent", "confidence", "entities", "needs_review"])
     return Exchange(conversation=conversation, reply=reply, turns=[user_turn, bot_turn])
 
 
@@ -286,6 +297,8 @@ class ConversationHooks:
 
     def open_ticket(self, *, intent: str, flow: TicketFlow, slots: dict,
                     photos: list[int]) -> dict:
+        if self.conversation._state.adding:  # a request in the very first message
+            storage.insert([self.conversation])
         if self.turn.pk is None:  # the transcript must include the message that confirms
             self.turn.save()
         return open_ticket(conversation=self.conversation, intent=intent, flow=flow,
