@@ -9,11 +9,13 @@ that `./mds run` sends real surveys (printed to the console) with working links.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
+from django.conf import settings
 from django.utils import timezone
 
 from guichet import survey_selectors
+from maison import calendar
 from maison.demo import Progress, Seeded, random_for
 from maison.demo.bulk import TableLoader, fast_load, reserve_ids, reset_sequences, wipe
 
@@ -74,6 +76,41 @@ FOLLOW_UP_COLUMNS = ["survey_id", "state", "created_at", "handled_at", "outcome"
                      "assigned_to_id", "handled_by_id"]
 
 
+class SendingClock:
+    """`window.due_at_for`, computed once per local day (a million calls cost half a minute).
+
+    Within a day the answer is the moment itself inside the sending window, the window's
+    opening before it, and the next sending day's opening after it (or on a day without
+    sending) — so the day's three values are asked of `window` once, then looked up."""
+
+    def __init__(self):
+        self.tz = calendar.local_tz()
+        self.delay = timedelta(minutes=settings.SURVEYS_DELAY_AFTER_RESOLUTION_MINUTES)
+        self.days: dict = {}
+
+    def due_at_for(self, resolved_at: datetime) -> datetime:
+        local = (resolved_at + self.delay).astimezone(self.tz)
+        opens, closes, next_opening = self._day(local)
+        if opens is not None and local < closes:
+            return local if local >= opens else opens
+        return next_opening
+
+    def _day(self, local: datetime) -> tuple:
+        day = local.date()
+        known = self.days.get(day)
+        if known is None:
+            start, end = window.sending_hours()
+            if window.is_sending_day(day):
+                closes = datetime.combine(day, end, self.tz)
+                known = (datetime.combine(day, start, self.tz), closes,
+                         window.next_sending_moment(closes))
+            else:
+                known = (None, None, window.next_sending_moment(
+                    datetime.combine(day, time(0, 0), self.tz)))
+            self.days[day] = known
+        return known
+
+
 def _pick(rng, weighted):
     draw = rng.random()
     for value, weight in weighted:
@@ -92,6 +129,7 @@ def seed(*, tickets: int, progress: Progress) -> Seeded:
     cutoff = now - LEFT_TO_PLANNER
     total = survey_selectors.done_ticket_count()
     counts = {"enquêtes": 0, "réponses": 0, "suivis": 0}
+    clock = SendingClock()
     surveys = TableLoader(Survey, SURVEY_COLUMNS)
     answers = TableLoader(Answer, ANSWER_COLUMNS)
     follow_ups = TableLoader(FollowUp, FOLLOW_UP_COLUMNS)
@@ -101,8 +139,8 @@ def seed(*, tickets: int, progress: Progress) -> Seeded:
             chunk = [ticket for ticket in chunk if ticket.resolved_at < cutoff]
             next_id = reserve_ids(Survey, len(chunk))
             for offset, ticket in enumerate(chunk):
-                _seed_ticket(rng, ticket, next_id + offset, now, surveys, answers, follow_ups,
-                             counts)
+                _seed_ticket(rng, ticket, next_id + offset, now, clock, surveys, answers,
+                             follow_ups, counts)
             bar.update(len(chunk))
         for loader in (surveys, answers, follow_ups):
             loader.flush()
@@ -113,8 +151,9 @@ def seed(*, tickets: int, progress: Progress) -> Seeded:
     return Seeded(counts=counts)
 
 
-def _seed_ticket(rng, ticket, survey_id, now, surveys, answers, follow_ups, counts) -> None:
-    due_at = window.due_at_for(ticket.resolved_at)
+def _seed_ticket(rng, ticket, survey_id, now, clock, surveys, answers, follow_ups,
+                 counts) -> None:
+    due_at = clock.due_at_for(ticket.resolved_at)
     status, reason, channel = _fate(rng, ticket)
     sent_at = expires_at = answered_at = None
     if status != Survey.Status.SKIPPED:

@@ -51,3 +51,18 @@ def test_demo_surveys_look_like_the_real_thing(closed_tickets):
     assert again.notes and Survey.objects.count() == 3000
     demo.reset()
     assert not Survey.objects.exists()
+
+
+def test_the_demo_sending_clock_gives_the_window_s_due_moments():
+    import random
+
+    from surveys import window
+
+    rng = random.Random(11)
+    clock = demo.SendingClock()
+    origin = timezone.now() - timedelta(days=400)
+    moments = [origin + timedelta(seconds=rng.uniform(0, 420 * 86400)) for _ in range(3000)]
+    # On the hour and the minute around the window's edges (the 2-hour delay included).
+    moments += [moment.replace(minute=0, second=0, microsecond=0) for moment in moments[:500]]
+    for moment in moments:
+        assert clock.due_at_for(moment) == window.due_at_for(moment), moment
