@@ -13,8 +13,9 @@ survey sent. Only the network is replaced: by a bare transport adapter in the se
 (default, `--esp adapter`: requests' HTTPAdapter.send answers as Postmark's /email API does,
 at a cost of a few microseconds, so the fake is not what is measured), by `responses`
 (`--esp responses`, heavier: its request matching runs in the sender), or by a local HTTP
-server on 127.0.0.1 (`--esp server`, real sockets; the server shares the machine's cores). Several processes send at once, as several Celery
-workers would; the run then checks that every survey went out exactly once.
+server on 127.0.0.1 (`--esp server`, real sockets; the server shares the machine's cores).
+Several processes send at once, as several Celery workers would; the run then checks that
+every survey went out exactly once.
 """
 
 from __future__ import annotations
