@@ -234,3 +234,57 @@ def test_the_periodic_pass_plans_then_starts_senders(make_ticket, settings, mail
     tasks.send_due_surveys(respect_window=False)
     assert Survey.objects.get(pk=survey.pk).status == Survey.Status.SENT
     assert len(mailoutbox) == 1
+
+
+def statements(captured, prefix: str = "") -> list[str]:
+    return [q["sql"] for q in captured.captured_queries if q["sql"].startswith(prefix)]
+
+
+def test_sending_costs_one_statement_per_survey_beyond_a_fixed_few_per_batch(due_survey,
+                                                                               mailoutbox):
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for size in (3, 6):
+        [due_survey() for _ in range(size)]
+        with CaptureQueriesContext(connection) as captured:
+            assert send().sent == size
+        counts.append(len(captured))
+    assert counts[1] - counts[0] == 3  # each survey: only its own "sent" mark
+    assert len(mailoutbox) == 9
+
+
+def test_surveys_not_to_send_are_marked_with_one_statement_per_reason(due_survey,
+                                                                      refuse_surveys,
+                                                                      mailoutbox):
+    from django.test.utils import CaptureQueriesContext
+
+    refused = [due_survey() for _ in range(4)]
+    for survey in refused:
+        refuse_surveys(survey.usager)
+    kept = due_survey()
+    with CaptureQueriesContext(connection) as captured:
+        result = send()
+    assert result.sent == 1 and result.skipped == 4 and result.skip_reasons == {"refused": 4}
+    assert [m.extra_headers["X-MDS-Survey"] for m in mailoutbox] == [str(kept.pk)]
+    assert set(Survey.objects.filter(pk__in=[s.pk for s in refused])
+               .values_list("skip_reason", "status")) == {("refused", "skipped")}
+    # The claim, the four skipped together, the one sent.
+    assert len(statements(captured, 'UPDATE "surveys_survey"')) == 3
+
+
+@pytest.mark.parametrize(("no_proxy", "expected"), [("", "http://proxy.example:3128"),
+                                                    ("api.postmarkapp.com", None)])
+def test_the_esp_session_reads_the_environment_once_and_keeps_its_proxy(settings, monkeypatch,
+                                                                        no_proxy, expected):
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
+    monkeypatch.setenv("NO_PROXY", no_proxy)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", "/etc/ssl/certs/bundle-of-the-house.pem")
+    settings.EMAIL_BACKEND = "anymail.backends.postmark.EmailBackend"
+    settings.ANYMAIL = {"POSTMARK_SERVER_TOKEN": "fake-server-token"}
+    mail_connection = dispatch.open_mail_connection()
+    session = mail_connection.session
+    assert not session.trust_env  # no more look-ups per request...
+    assert session.proxies.get("https") == expected  # ...but the same outcome
+    assert session.verify == "/etc/ssl/certs/bundle-of-the-house.pem"
+    mail_connection.close()
