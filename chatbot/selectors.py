@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.db.models import Max
 
 from chatbot.nlu import Engine, Gazetteer
+from maison.memo import ttl_cached
 
 from .models import (
     Conversation,
@@ -229,34 +230,98 @@ def match_street(commune_name: str, text: str) -> StreetRef | None:
 
 
 # --- Knowledge --------------------------------------------------------------------------------
+# Reference data that supervisors edit a few times a year, read by nearly every answer: cached
+# in-process for KNOWLEDGE_TTL (an edit shows within that delay). What is returned is shared
+# between requests and threads: read it, never change it.
 
+KNOWLEDGE_TTL = 60.0
+
+
+@ttl_cached(ttl=KNOWLEDGE_TTL, maxsize=1024)
 def sorting_item(name: str | None) -> SortingItem | None:
     return SortingItem.objects.filter(name=name).first() if name else None
 
 
-def decheteries() -> list[Decheterie]:
-    return list(Decheterie.objects.select_related("commune").prefetch_related("serves"))
+@ttl_cached(ttl=KNOWLEDGE_TTL, maxsize=1)
+def sorting_item_names() -> dict[str, str]:
+    """{name: folded name} of the sorting guide, for fuzzy matching."""
+    from chatbot.nlu.normalize import fold
+
+    return {name: fold(name) for name in SortingItem.objects.values_list("name", flat=True)}
+
+
+@ttl_cached(ttl=KNOWLEDGE_TTL, maxsize=1)
+def decheteries() -> tuple[Decheterie, ...]:
+    return tuple(Decheterie.objects.select_related("commune").prefetch_related("serves"))
 
 
 def decheterie_named(name: str | None) -> Decheterie | None:
-    return Decheterie.objects.select_related("commune").filter(name=name).first() if name \
+    return next((place for place in decheteries() if place.name == name), None) if name \
         else None
 
 
 def nearest_decheterie(commune_name: str | None) -> Decheterie | None:
+    """The déchèterie serving the commune, else the one in it."""
     if not commune_name:
         return None
-    return (Decheterie.objects.select_related("commune")
-            .filter(serves__name=commune_name).first()
-            or Decheterie.objects.select_related("commune")
-            .filter(commune__name=commune_name).first())
+    places = decheteries()
+    return (next((p for p in places if any(c.name == commune_name for c in p.serves.all())),
+                 None)
+            or next((p for p in places if p.commune.name == commune_name), None))
 
 
-def drop_off_points(commune_name: str, kinds: tuple[str, ...] = ()) -> list[DropOffPoint]:
+@ttl_cached(ttl=KNOWLEDGE_TTL, maxsize=256)
+def drop_off_points(commune_name: str, kinds: tuple[str, ...] = ()) -> tuple[DropOffPoint, ...]:
     points = DropOffPoint.objects.filter(commune__name=commune_name, active=True)
     if kinds:
         points = points.filter(kind__in=kinds)
-    return list(points)
+    return tuple(points)
+
+
+# --- Collection calendars (maison's data, cached the same way) -------------------------------
+
+@ttl_cached(ttl=KNOWLEDGE_TTL, maxsize=256)
+def collection_zone(zone_id: int):
+    from maison.models import CollectionZone
+
+    return CollectionZone.objects.select_related("commune").filter(pk=zone_id).first()
+
+
+@ttl_cached(ttl=KNOWLEDGE_TTL, maxsize=256)
+def only_zone_of(commune_id: int) -> int | None:
+    """The commune's collection zone when it has a single one."""
+    from maison.models import CollectionZone
+
+    return CollectionZone.objects.filter(commune_id=commune_id).values_list(
+        "id", flat=True).first()
+
+
+@ttl_cached(ttl=KNOWLEDGE_TTL, maxsize=256)
+def collection_rounds(zone_id: int) -> tuple:
+    from maison import collection
+
+    zone = collection_zone(zone_id)
+    return tuple(collection.schedules_of(zone)) if zone else ()
+
+
+@ttl_cached(ttl=KNOWLEDGE_TTL, maxsize=1024)
+def next_collections(zone_id: int, flux: str | None, after) -> tuple:
+    """The next collection of each flux (or of one) after that day."""
+    from maison import collection
+
+    zone = collection_zone(zone_id)
+    if zone is None:
+        return ()
+    return tuple(collection.next_collections(zone, flux=flux, after=after,
+                                             schedules=collection_rounds(zone_id)))
+
+
+@ttl_cached(ttl=KNOWLEDGE_TTL, maxsize=256)
+def collected_at_the_door(commune_name: str, flux: str) -> bool:
+    from maison.models import CollectionSchedule
+
+    return CollectionSchedule.objects.filter(zone__commune__name=commune_name,
+                                             flux=flux).exists()
 
 
 # --- Conversations ----------------------------------------------------------------------------

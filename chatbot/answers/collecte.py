@@ -28,7 +28,7 @@ NOON = 12
 
 def _zone(ctx: Context) -> CollectionZone | None:
     zone_id = ctx.zone_id()
-    return CollectionZone.objects.filter(pk=zone_id).first() if zone_id else None
+    return selectors.collection_zone(zone_id) if zone_id else None
 
 
 def _after(ctx: Context):
@@ -60,9 +60,8 @@ def collecte_jours(ctx: Context) -> Reply:
     flux = ctx.slots.get("flux")
     if flux in FLUX_WORDS:
         return _one_flux(ctx, zone, flux)
-    rounds = collection.schedules_of(zone)
-    upcoming = {c.flux: c for c in collection.next_collections(zone, after=_after(ctx),
-                                                               schedules=rounds)}
+    rounds = selectors.collection_rounds(zone.pk)
+    upcoming = {c.flux: c for c in selectors.next_collections(zone.pk, None, _after(ctx))}
     lines = []
     for flux_id in Flux.values:
         mine = [r for r in rounds if r.flux == flux_id]
@@ -83,7 +82,7 @@ def collecte_jours(ctx: Context) -> Reply:
 
 
 def _one_flux(ctx: Context, zone: CollectionZone, flux: str) -> Reply:
-    found = collection.next_collections(zone, flux=flux, after=_after(ctx))
+    found = selectors.next_collections(zone.pk, flux, _after(ctx))
     if not found:
         advice = ""
         if flux == "verre":
@@ -152,7 +151,7 @@ def dechets_verts(ctx: Context) -> Reply:
     text = texts.say("dechets_verts")
     zone = _zone(ctx)
     if zone is not None:
-        rounds = [r for r in collection.schedules_of(zone, "vegetaux")]
+        rounds = [r for r in selectors.collection_rounds(zone.pk) if r.flux == "vegetaux"]
         if rounds:
             text += "\n" + texts.say("dechets_verts", "round", rounds=" ; ".join(
                 collection.describe_round(r) for r in rounds))

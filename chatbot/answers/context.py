@@ -39,10 +39,7 @@ class Context:
             return street.zone_id
         commune = self.commune()
         if commune and commune.zones == 1:
-            from maison.models import CollectionZone
-
-            return CollectionZone.objects.filter(commune_id=commune.id).values_list(
-                "id", flat=True).first()
+            return selectors.only_zone_of(commune.id)
         return None
 
     def where(self) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from chatbot import selectors, texts
 from chatbot.dialogue.reply import Reply
 from chatbot.models import Destination, DropOffPoint
-from maison.models import CollectionSchedule
 
 from . import handler
 from .context import Context
@@ -56,7 +55,7 @@ def tri_verre(ctx: Context) -> Reply:
         if points:
             text += "\n" + texts.say("tri_verre", "points", commune=commune,
                                      points=_points_words(points))
-        if CollectionSchedule.objects.filter(zone__commune__name=commune, flux="verre").exists():
+        if selectors.collected_at_the_door(commune, "verre"):
             text += "\n" + texts.say("tri_verre", "door", commune=commune)
         return Reply(text=text)
     return Reply(text=text, quick_replies=["Points d’apport près de chez moi"])

@@ -348,10 +348,7 @@ def _fuzzy_item(text: str) -> str | None:
 
     from chatbot.nlu.normalize import fold
 
-    from ..models import SortingItem
-
-    names = list(SortingItem.objects.values_list("name", flat=True))
-    best = process.extractOne(fold(text), {n: fold(n) for n in names}, scorer=fuzz.WRatio,
+    best = process.extractOne(fold(text), selectors.sorting_item_names(), scorer=fuzz.WRatio,
                               score_cutoff=88)
     return best[2] if best else None
 

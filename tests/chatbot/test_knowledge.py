@@ -127,3 +127,30 @@ def test_demo_seed_is_idempotent(reference_data):
     assert TrainingPhrase.objects.filter(intent__isnull=True).exists()  # out-of-scope phrases
     assert set(TrainingPhrase.objects.exclude(intent=None).values_list(
         "intent__code", flat=True).distinct()) == set(catalogue.INTENT_IDS)
+
+
+def test_knowledge_is_read_once_then_served_from_memory(sophie):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from maison import memo
+
+    questions = ["horaires de la déchèterie de Touques", "où jeter un pot de yaourt",
+                 "jours de collecte à Villerville", "où sont les colonnes à verre à Deauville"]
+    for question in questions:
+        Chat(now=NOW).say(question)
+    for question in questions:
+        chat = Chat(now=NOW)
+        with CaptureQueriesContext(connection) as captured:
+            reply = chat.say(question)
+        assert reply.intent
+        knowledge = [q["sql"] for q in captured.captured_queries
+                     if re.search(r'"(chatbot_(decheterie|sortingitem|dropoffpoint)|'
+                                  r'maison_collection\w*|maison_holidayshift)"', q["sql"])]
+        assert knowledge == [], question
+    touques = Decheterie.objects.get(name="Déchèterie de Touques")
+    touques.address = "1 rue Nouvelle, 14800 Touques"
+    touques.save()
+    memo.clear_all()  # what the TTL does within a minute in every process
+    reply = Chat(now=NOW).say("adresse de la déchèterie de Touques")
+    assert "1 rue Nouvelle" in reply.text
