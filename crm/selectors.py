@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Upper
 
 from .models import Consent, ContactPoint, TimelineEntry, Usager
+from .unaccent import Unaccent
+
+NAME_FIELDS = ("last_name", "first_name", "organisation")
 
 
 def usager_by_contact(*, kind: str, value: str) -> Usager | None:
@@ -102,9 +106,8 @@ def own_key_figures(usager: Usager, *, now=None):
 def search_usagers(*, query: str = "", commune_id: int | None = None,
                    category: str = "") -> QuerySet[Usager]:
     """By name, organisation, email or phone (any French way of writing it)."""
-    from django.db.models import Q
-
-    usagers = (Usager.objects.filter(erased_at__isnull=True, merged_into__isnull=True)
+    usagers = (_with_folded_names(Usager.objects.all())
+               .filter(erased_at__isnull=True, merged_into__isnull=True)
                .select_related("commune"))
     query = (query or "").strip()
     if query:
@@ -118,11 +121,10 @@ def search_usagers(*, query: str = "", commune_id: int | None = None,
         except ValidationError:
             contact_values.discard("")  # not a phone number: names and emails only
         by_contact = ContactPoint.objects.filter(value__in=contact_values).values("usager_id")
-        condition = Q(pk__in=by_contact) | Q(organisation__icontains=query)
-        words = query.split()
+        condition = Q(pk__in=by_contact) | _name_contains(query, "organisation")
         name = Q()
-        for word in words:
-            name &= Q(last_name__icontains=word) | Q(first_name__icontains=word)
+        for word in query.split():
+            name &= _name_contains(word, "last_name", "first_name")
         condition |= name
         if "@" in query:
             condition |= Q(pk__in=ContactPoint.objects.filter(
@@ -172,3 +174,26 @@ def campaign_figures(campaign) -> dict[str, int]:
     figures["unsubscribed"] = (deliveries.filter(status=CampaignDelivery.Status.SENT)
                                .filter(Exists(withdrawn)).values("usager_id").distinct().count())
     return figures
+
+
+def usagers_named(words: list[str]) -> QuerySet[Usager]:
+    """Usagers whose last name, first name or organisation contains each word, accents and
+    case aside ("helene lefevre" finds Hélène Lefèvre), through trigram indexes on PostgreSQL
+    (crm/migrations/0004)."""
+    usagers = _with_folded_names(Usager.objects.all())
+    for word in words:
+        usagers = usagers.filter(_name_contains(word, *NAME_FIELDS))
+    return usagers
+
+
+def _with_folded_names(usagers: QuerySet[Usager]) -> QuerySet[Usager]:
+    return usagers.alias(**{f"folded_{field}": Unaccent(Upper(field)) for field in NAME_FIELDS})
+
+
+def _name_contains(text: str, *fields: str) -> Q:
+    """One of `fields` (aliased by _with_folded_names) contains `text`, accents aside."""
+    wanted = Unaccent(Upper(Value(text)))
+    condition = Q()
+    for field in fields:
+        condition |= Q(**{f"folded_{field}__contains": wanted})
+    return condition

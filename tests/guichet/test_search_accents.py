@@ -1,0 +1,95 @@
+"""Search by name ignores accents and case ("Lefevre" finds "Lefèvre", "helene" finds
+"Hélène"): the back office's search, the counter's look-up and the CRM's list, on PostgreSQL
+through the trigram indexes on mds_unaccent(), on SQLite through a Python function."""
+
+import pytest
+from django.db import connection
+from django.db.models import Value
+from django.db.models.functions import Upper
+from django.db.models.sql import Query
+from django.db.utils import ConnectionHandler
+
+from crm import selectors as crm_selectors
+from crm.models import Usager
+from crm.unaccent import Unaccent, fold
+from guichet import selectors, services
+from guichet.models import Channel
+
+pytestmark = pytest.mark.usefixtures("reference_data")
+
+
+@pytest.fixture
+def helene(db):
+    return services.receive(channel=Channel.EMAIL, email="helene@example.fr",
+                            first_name="Hélène", last_name="Lefèvre",
+                            subject="Bac non vidé", body="Mon bac n’a pas été vidé.").ticket
+
+
+@pytest.fixture
+def boulangerie(db):
+    ticket = services.receive(channel=Channel.EMAIL, email="pain@example.fr",
+                              subject="Redevance", body="Question sur la redevance.").ticket
+    Usager.objects.filter(pk=ticket.usager_id).update(organisation="Boulangerie Œuvre du Pré")
+    return ticket
+
+
+@pytest.mark.parametrize("typed", ["lefevre", "LEFEVRE", "Lefèvre", "helene", "Hélène lefevre",
+                                   "HELENE", "lefe"])
+def test_back_office_search_by_name_ignores_accents(helene, agent, typed):
+    assert [t.pk for t in selectors.search_tickets(typed, user=agent)] == [helene.pk]
+
+
+def test_organisation_found_without_accents_or_ligature(boulangerie, agent):
+    assert [t.pk for t in selectors.search_tickets("oeuvre du pre", user=agent)] == [
+        boulangerie.pk]
+
+
+def test_counter_lookup_and_crm_list_ignore_accents(helene):
+    assert [u.last_name for u in selectors.search_usagers("helene")] == ["Lefèvre"]
+    assert [u.first_name for u in crm_selectors.search_usagers(query="lefevre")] == ["Hélène"]
+    assert [u.first_name for u in crm_selectors.search_usagers(query="Helene LEFEVRE")] == [
+        "Hélène"]
+    assert not crm_selectors.search_usagers(query="lefebvre").exists()
+
+
+def test_erased_usager_is_not_found_even_without_accents(helene):
+    Usager.objects.filter(pk=helene.usager_id).update(erased_at=helene.created_at)
+    assert not selectors.usagers_by_name("lefevre").exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's trigram indexes")
+@pytest.mark.parametrize("field", ["last_name", "first_name", "organisation"])
+def test_postgres_name_search_reads_the_unaccent_trigram_indexes(helene, field):
+    usagers = crm_selectors.usagers_named(["lefevre"])
+    sql, params = usagers.values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert f"usager_{field}_unaccent_idx" in plan
+
+
+def test_fold_removes_accents_and_french_ligatures():
+    assert fold("Hélène LEFÈVRE, Œuvre à Bénerville-sur-Mer") == (
+        "Helene LEFEVRE, OEuvre a Benerville-sur-Mer")
+    assert fold(None) is None
+
+
+def test_sqlite_fallback_unaccents_in_python():
+    """SQLite's UPPER() leaves "é" as it is; its LIKE ignores ASCII case: once unaccented, the
+    stored name and the typed word match whatever their accents and case."""
+    sqlite = ConnectionHandler({"default": {"ENGINE": "django.db.backends.sqlite3",
+                                            "NAME": ":memory:"}})["default"]
+    compiler = Query(Usager).get_compiler(connection=sqlite)
+
+    def folded(text):
+        return compiler.compile(Unaccent(Upper(Value(text))))
+
+    try:
+        with sqlite.cursor() as cursor:
+            (stored, stored_params), (typed, typed_params) = folded("Hélène"), folded("HELENE")
+            cursor.execute(f"SELECT {stored}, {stored} LIKE '%%' || {typed} || '%%'",
+                           [*stored_params, *stored_params, *typed_params])
+            assert cursor.fetchone() == ("HeLeNE", 1)
+    finally:
+        sqlite.close()
