@@ -162,6 +162,18 @@ def prepare(count: int) -> None:
         cursor.execute("ANALYZE surveys_survey")
 
 
+def backend_cpu_seconds() -> float | None:
+    """CPU used so far by this process's PostgreSQL backend, when the server is on this machine."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:  # another machine, or not allowed to look
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
 # --- Sending --------------------------------------------------------------------------------------
 
 def sender(esp: str, api_url: str, batch_size: int, queue) -> None:
@@ -169,6 +181,7 @@ def sender(esp: str, api_url: str, batch_size: int, queue) -> None:
     connections.close_all()
     settings.ANYMAIL = {**settings.ANYMAIL, "POSTMARK_API_URL": api_url}
     cpu_started = time.process_time()
+    db_cpu_started = backend_cpu_seconds()
     seen: list[int] = []
     if esp == "adapter":
         from unittest import mock
@@ -195,7 +208,9 @@ def sender(esp: str, api_url: str, batch_size: int, queue) -> None:
                                        progress=lambda n: queue.put(("progress", n)))
     queue.put(("done", {"sent": result.sent, "skipped": result.skipped,
                         "retried": result.retried, "failed": result.failed, "seen": seen,
-                        "cpu": time.process_time() - cpu_started}))
+                        "cpu": time.process_time() - cpu_started,
+                        "db_cpu": None if db_cpu_started is None
+                        else backend_cpu_seconds() - db_cpu_started}))
 
 
 def run(count: int, processes: int, esp: str, batch_size: int) -> int:
@@ -239,6 +254,10 @@ def report(count: int, elapsed: float, results: list[dict], esp: str) -> int:
     print(f"envoyées : {sent} en {elapsed:.1f} s → {sent / elapsed:.0f} enquêtes/s")
     print(f"temps processeur des processus d’envoi : {1000 * cpu / max(sent, 1):.2f} ms par "
           f"enquête (charge de la machine : {os.getloadavg()[0]:.1f})")
+    if all(r["db_cpu"] is not None for r in results):
+        db_cpu = sum(r["db_cpu"] for r in results)
+        print(f"temps processeur de PostgreSQL pour ces connexions : "
+              f"{1000 * db_cpu / max(sent, 1):.2f} ms par enquête")
     print(f"marquées envoyées en base : {in_db}, identifiants ESP distincts : {providers}")
     if seen:
         print(f"requêtes reçues par l’ESP : {len(seen)}, doublons : {duplicates}")
