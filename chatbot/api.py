@@ -5,7 +5,8 @@ GET  /api/v1/chatbot/conversations/<id>?after=N     the turns after N (reload, l
 POST /api/v1/chatbot/conversations/<id>/photo       a photo for a report (multipart "photo")
 
 Anonymous by design: the conversation id (a random UUID) is the only key to a conversation.
-Throttled per client with the "chatbot" rate; MDS_CHATBOT_RATE=off disables it (benchmarks).
+Throttled per client with the "chatbot" rate (chatbot.throttling); MDS_CHATBOT_RATE=off
+disables it.
 """
 
 from __future__ import annotations
@@ -21,13 +22,11 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from . import services
 from .models import Conversation, Turn
-
-POLL_RATE = "120/min"
+from .throttling import ChatbotThrottle
 
 
 class TooManyMessages(exceptions.Throttled):
@@ -35,20 +34,6 @@ class TooManyMessages(exceptions.Throttled):
                        "instant avant d’écrire à nouveau à Sophie.")
     extra_detail_singular = _("Vous pourrez réécrire dans {wait} seconde.")
     extra_detail_plural = _("Vous pourrez réécrire dans {wait} secondes.")
-
-
-class ChatbotThrottle(ScopedRateThrottle):
-    """Per client (IP) throttle; the rate "off" (or empty) disables it."""
-
-    scope_attr = "throttle_scope"
-
-    def get_rate(self):
-        rate = settings.REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {}).get(self.scope)
-        if self.scope == "chatbot_poll" and rate is None:
-            rate = POLL_RATE
-        if rate is None or str(rate).strip().lower() in ("", "off", "none", "0"):
-            return None
-        return rate
 
 
 def _allowed_origins() -> set[str]:

@@ -1,0 +1,110 @@
+"""Sophie's rate limit: per client, at most N messages in a window, counted atomically.
+
+DRF's own throttles keep the timestamp of every request of the window in one cache entry, read
+and written back on each request: its cost grows with the rate, two concurrent requests can
+both pass on the same count, and the cache holds the client's address in clear. Here one
+counter per client and window: with Redis one round trip (SET NX EX, INCR and TTL in one
+MULTI), elsewhere Django's cache (add, then incr). The address is hashed, and only our own
+trusted proxies' X-Forwarded-For is believed (MDS_TRUSTED_PROXY_COUNT).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from rest_framework.throttling import ScopedRateThrottle
+
+POLL_RATE = "120/min"
+OFF = ("", "off", "none", "0")
+KEY_PREFIX = "mds:chatbot:rate"
+_clients: dict[str, object] = {}
+_clients_lock = threading.Lock()
+
+
+def client_address(request) -> str:
+    """REMOTE_ADDR, or the address our own trusted proxies saw (X-Forwarded-For)."""
+    trusted = settings.MDS_TRUSTED_PROXY_COUNT
+    if trusted:
+        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+                if hop.strip()]
+        if len(hops) >= trusted:
+            return hops[-trusted]
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _redis_url() -> str | None:
+    """The default cache's Redis, when it is one (the counters live next to the cache)."""
+    config = settings.CACHES.get("default", {})
+    if not config.get("BACKEND", "").endswith(".RedisCache"):
+        return None
+    location = config.get("LOCATION")
+    return location[0] if isinstance(location, list | tuple) else location
+
+
+def _redis(url: str):
+    """One client per process and URL: redis-py's pool is thread-safe and fork-aware."""
+    client = _clients.get(url)
+    if client is None:
+        import redis
+
+        with _clients_lock:
+            client = _clients.setdefault(url, redis.Redis.from_url(url))
+    return client
+
+
+def hit(key: str, seconds: int) -> tuple[int, float]:
+    """Count one request in the window starting at the client's first one:
+    (requests so far in the window, seconds until it ends)."""
+    url = _redis_url()
+    if url:
+        key = f"{KEY_PREFIX}:{key}"
+        pipe = _redis(url).pipeline(transaction=True)
+        pipe.set(key, 0, ex=seconds, nx=True)
+        pipe.incr(key)
+        pipe.ttl(key)
+        _created, count, ttl = pipe.execute()
+        return int(count), float(max(ttl, 1))
+    now = time.time()
+    cache.add(f"{key}:start", now, timeout=seconds)
+    if cache.add(key, 1, timeout=seconds):
+        count = 1
+    else:
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr: a new window
+            cache.set(key, 1, timeout=seconds)
+            count = 1
+    started = cache.get(f"{key}:start", now)
+    return count, max(started + seconds - now, 1.0)
+
+
+class ChatbotThrottle(ScopedRateThrottle):
+    """Per client (IP); the view's `throttle_scope` names the rate; "off" disables it."""
+
+    scope_attr = "throttle_scope"
+
+    def get_rate(self):
+        rate = settings.REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {}).get(self.scope)
+        if self.scope == "chatbot_poll" and rate is None:
+            rate = POLL_RATE
+        if rate is None or str(rate).strip().lower() in OFF:
+            return None
+        return rate
+
+    def allow_request(self, request, view):
+        self.scope = getattr(view, self.scope_attr, None)
+        rate = self.get_rate() if self.scope else None
+        if rate is None:
+            return True
+        limit, seconds = self.parse_rate(rate)
+        # Hashed: the cache never holds a resident's address in clear.
+        digest = hashlib.sha256(f"{settings.SECRET_KEY}:{client_address(request)}".encode())
+        count, self.remaining = hit(f"{self.scope}:{digest.hexdigest()[:32]}", seconds)
+        return count <= limit
+
+    def wait(self):
+        return self.remaining
