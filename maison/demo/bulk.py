@@ -22,13 +22,14 @@ import logging
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
 from django.db.models.fields import NOT_PROVIDED
 from django.utils import timezone
+from psycopg.copy import Copy, FileWriter
 
 logger = logging.getLogger(__name__)
 COPY_BATCH = 5_000
@@ -261,35 +262,29 @@ class CopyStream(TableLoader):
 
 
 class CopySpool(TableLoader):
-    """Rows written as COPY text to a temporary file while a CopyStream holds the connection,
-    then sent in one COPY by `close()`."""
+    """Rows written as COPY data to a temporary file while a CopyStream holds the connection,
+    then sent in one COPY by `close()`. psycopg formats them (in C) exactly as it would for
+    the server, through its documented file writer."""
 
     def __init__(self, model, columns):
         super().__init__(model, columns)
         if not self.postgres:
             raise ImproperlyConfigured("CopySpool needs PostgreSQL")
-        self._file = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # noqa: SIM115 (close())
-        self._lines: list[str] = []
+        self._file = tempfile.TemporaryFile()  # noqa: SIM115 (closed by close() or abort())
+        connection.ensure_connection()
+        # A cursor only lends its adapters to the formatter: nothing runs on it.
+        self._spool = Copy(connection.connection.cursor(), writer=FileWriter(self._file))
+        self._write = self._spool.write_row
 
     def add(self, row: tuple) -> None:
-        if self._needs_completion:
-            row = self._complete(row)
-        self._lines.append("\t".join([_copy_text(value) for value in row]))
-        if len(self._lines) >= COPY_BATCH:
-            self._spill()
+        self._write(self._complete(row) if self._needs_completion else row)
         self.written += 1
-
-    def _spill(self) -> None:
-        if self._lines:
-            self._file.write("\n".join(self._lines))
-            self._file.write("\n")
-            self._lines = []
 
     def flush(self) -> int:
         return 0
 
     def close(self) -> None:
-        self._spill()
+        self._spool.finish(None)  # the formatter's last buffer goes to the file
         self._file.seek(0)
         with self._open_copy() as copy:
             while chunk := self._file.read(SPOOL_CHUNK):
@@ -297,32 +292,7 @@ class CopySpool(TableLoader):
         self._file.close()
 
     def abort(self) -> None:
-        self._lines = []
         self._file.close()
-
-
-_COPY_ESCAPES = (("\\", "\\\\"), ("\t", "\\t"), ("\n", "\\n"), ("\r", "\\r"))
-
-
-def _copy_text(value) -> str:
-    """A value in COPY's text format (what psycopg's write_row sends)."""
-    if value is None:
-        return "\\N"
-    kind = type(value)
-    if kind is str:
-        if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
-            for old, new in _COPY_ESCAPES:
-                value = value.replace(old, new)
-        return value
-    if kind is bool:
-        return "t" if value else "f"
-    if kind is int:
-        return str(value)
-    if kind is datetime:
-        return value.isoformat()
-    if isinstance(value, (dict, list)):
-        return _copy_text(json.dumps(value))
-    return _copy_text(str(value))
 
 
 def wipe(*model_list: type[models.Model]) -> None:

@@ -405,3 +405,28 @@ def test_a_failed_load_leaves_the_schema_as_it_was(reference_data):
         assert _schema(BIG_TABLES) != before  # dropped for the load
         raise RuntimeError("interrupted")
     assert _schema(BIG_TABLES) == before
+
+
+@pytest.mark.django_db
+def test_a_spooled_copy_writes_exactly_what_a_plain_loader_writes(reference_data):
+    if not is_postgres():
+        pytest.skip("COPY spools are PostgreSQL's path")
+    from datetime import UTC, datetime
+
+    from maison.demo.bulk import CopySpool, TableLoader
+
+    ticket = Ticket.objects.create(channel=Channel.EMAIL, subject="Spool",
+                                   created_at=timezone.now())
+    columns = ["ticket_id", "direction", "channel", "subject", "body", "public", "sent_at",
+               "created_at"]
+    at = datetime(2026, 3, 29, 1, 59, 59, 999999, tzinfo=UTC)
+    body = "Tab\tligne\nretour\r barre \\ oblique — é ☃ \\N"
+    rows = [(ticket.pk, Message.Direction.IN, Channel.EMAIL, "Objet", body, False, None, at),
+            (ticket.pk, Message.Direction.OUT, Channel.SMS, "", "", True, at, at)]
+    for loader in (CopySpool(Message, columns), TableLoader(Message, columns)):
+        loader.extend(rows)
+        loader.close()
+    written = list(Message.objects.filter(ticket=ticket).order_by("id")
+                   .values_list(*columns))
+    assert written[:2] == written[2:]
+    assert written[0][4] == body and written[1][6] == at and written[0][6] is None
