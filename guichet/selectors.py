@@ -1,8 +1,9 @@
 """Reads on tickets for the back office and the API: tuned queries, no writes.
 
 Every query here is meant to answer within 100 ms with a million tickets in PostgreSQL; the
-indexes that make it so are created by guichet/migrations/0002_backoffice_indexes.py. On SQLite
-(the embedded default) full-text and trigram searches fall back to `icontains`.
+indexes that make it so are created by guichet/migrations/0002 and 0004 (and crm/migrations/0004
+for names, accents aside). On SQLite (the embedded default) full-text and trigram searches fall
+back to LIKE on unaccented text.
 """
 
 from __future__ import annotations
@@ -15,12 +16,15 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Upper
 from django.utils import timezone
 from rapidfuzz import fuzz, utils
 
+from crm import selectors as crm_selectors
 from crm import services as crm_services
 from crm.models import ContactPoint, Usager
+from crm.unaccent import Unaccent
 from maison import roles
 
 from .models import (
@@ -302,16 +306,14 @@ WORD_RE = re.compile(r"[\w’'\-]+", re.UNICODE)
 
 
 def usagers_by_name(text: str) -> QuerySet[Usager]:
-    """Usagers whose first name, last name or organisation contain every word typed."""
+    """Usagers whose first name, last name or organisation contain every word typed, accents
+    and case aside ("lefevre" finds "Lefèvre"; trigram indexes on PostgreSQL)."""
     words = [word for word in WORD_RE.findall(text) if len(word) >= 2][:4]
     long_words = [word for word in words if len(word) >= 3] or words
     if not long_words:
         return Usager.objects.none()
-    usagers = Usager.objects.filter(erased_at__isnull=True)
-    for word in long_words:
-        usagers = usagers.filter(Q(last_name__icontains=word) | Q(first_name__icontains=word)
-                                 | Q(organisation__icontains=word))
-    return usagers.order_by("-last_contact_at", "-id")
+    return crm_selectors.usagers_named(long_words).filter(erased_at__isnull=True).order_by(
+        "-last_contact_at", "-id")
 
 
 def _ticket_ids_by_text(text: str, limit: int) -> list[int]:
@@ -324,9 +326,12 @@ def _ticket_ids_by_text(text: str, limit: int) -> list[int]:
     once, and a rare one costs little to look for everywhere.
     """
     if not is_postgres():
-        in_subject = (Ticket.objects.filter(subject__icontains=text).order_by("-id")
+        wanted = Unaccent(Upper(Value(text)))
+        in_subject = (Ticket.objects.alias(folded=Unaccent(Upper("subject")))
+                      .filter(folded__contains=wanted).order_by("-id")
                       .values_list("id", flat=True)[:limit])
-        in_messages = (Message.objects.filter(body__icontains=text).order_by("-id")
+        in_messages = (Message.objects.alias(folded=Unaccent(Upper("body")))
+                       .filter(folded__contains=wanted).order_by("-id")
                        .values_list("ticket_id", flat=True)[:limit])
         return [*in_subject, *in_messages]
     from django.contrib.postgres.search import SearchQuery, SearchVector
@@ -338,39 +343,54 @@ def _ticket_ids_by_text(text: str, limit: int) -> list[int]:
         fts=query)
     newest = Ticket.objects.order_by("-id").values_list("id", flat=True).first()
     found: list[int] = []
-    if newest is None:
-        return found
+    window = FTS_FIRST_WINDOW
     with _bitmap_scans_only():
-        for window in FTS_WINDOWS:
+        while newest is not None:
+            # Past a third of the tickets, bounding the window costs more (a bitmap of the range)
+            # than it saves.
+            everywhere = window * 3 >= newest
             in_subjects, in_bodies = subjects, bodies
-            if window is not None:
+            if not everywhere:
                 in_subjects = subjects.filter(id__gt=newest - window)
                 in_bodies = bodies.filter(ticket_id__gt=newest - window)
-            found = [*in_subjects.order_by("-id").values_list("id", flat=True)[:limit],
-                     *in_bodies.order_by("-ticket_id").values_list("ticket_id", flat=True)[:limit]]
-            if len(set(found)) >= limit:
+            # One statement for both: (subjects) UNION ALL (distinct tickets of messages).
+            found = list(in_subjects.order_by("-id").values_list("id", flat=True)[:limit].union(
+                in_bodies.order_by("-ticket_id").values_list("ticket_id", flat=True)
+                .distinct()[:limit], all=True))
+            matched = len(set(found))
+            if matched >= limit or everywhere:
                 break
+            window *= max(FTS_GROWTH, -(-limit // max(matched, 1)))
     return found
 
 
-# Windows of the newest tickets in which full-text matches are looked for, in turn.
-FTS_WINDOWS = (20_000, 200_000, None)
+# Full-text matches are looked for in a window of the newest tickets, widened until it holds
+# `limit` matches: by FTS_GROWTH at least, or by as much as the matches found so far say is
+# needed. Each window holds a few times `limit` matches at most, so the rows read stay
+# proportional to the rows wanted, and a word absent from recent tickets costs three steps.
+FTS_FIRST_WINDOW = 10_000
+FTS_GROWTH = 5
+# Enough memory for an exact bitmap of the matches: a lossy one makes PostgreSQL recompute
+# to_tsvector for every message of every lossy page (seconds for two common words).
+FTS_WORK_MEM = "32MB"
+BITMAP_ONLY_SETTINGS = {"enable_seqscan": "off", "enable_indexscan": "off",
+                        "enable_indexonlyscan": "off", "work_mem": FTS_WORK_MEM}
 
 
 @contextmanager
 def _bitmap_scans_only():
     """Within the current transaction, make PostgreSQL use the GIN indexes (bitmap scans)."""
-    names = ("enable_seqscan", "enable_indexscan", "enable_indexonlyscan")
+    names = list(BITMAP_ONLY_SETTINGS)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(f"current_setting('{name}')" for name in names))
         saved = cursor.fetchone()
-        for name in names:
-            cursor.execute("SELECT set_config(%s, 'off', true)", [name])
+        cursor.execute("SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(names)),
+                       [part for item in BITMAP_ONLY_SETTINGS.items() for part in item])
         try:
             yield
         finally:
-            for name, value in zip(names, saved, strict=True):
-                cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+            cursor.execute("SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(names)),
+                           [part for pair in zip(names, saved, strict=True) for part in pair])
 
 
 def search_usagers(query: str, *, limit: int = 10) -> list[Usager]:

@@ -209,6 +209,20 @@ def test_search_text_in_notes(tickets, agent):
     assert refs(selectors.search_tickets("gardien", user=agent)) == [tickets["mine"].reference]
 
 
+def test_text_search_widens_its_window_until_enough_distinct_tickets(
+        tickets, agent, monkeypatch):
+    """A word in two replies of the newest ticket counts once: the window keeps widening
+    down to the oldest ticket that has it."""
+    monkeypatch.setattr(selectors, "FTS_FIRST_WINDOW", 1)
+    monkeypatch.setattr(selectors, "FTS_GROWTH", 2)
+    old, newest = tickets["mine"], receive(email="zoe@example.fr", subject="Clés")
+    for ticket in (old, newest, newest):
+        services.add_note(ticket=ticket, author=agent, body="Rappeler le gardien")
+    assert set(selectors._ticket_ids_by_text("gardien", limit=2)) == {old.pk, newest.pk}
+    assert refs(selectors.search_tickets("gardien", user=agent)) == [
+        newest.reference, old.reference]
+
+
 def test_search_nothing(tickets, agent):
     assert not selectors.search_tickets("", user=agent).exists()
     assert not selectors.search_tickets("MDS-2020-999999", user=agent).exists()
