@@ -19,9 +19,23 @@ def recover_stuck_messages() -> dict:
     return delivery.recover_stuck()
 
 
+@shared_task(bind=True, acks_late=True)
+def file_inbox(self, helpers: int | None = None) -> int:
+    """The inbox's filer, woken by the webhooks' bell: files every stored input waiting.
+
+    Idempotent: filers claim inputs one at a time, a repeated task finds nothing to do.
+    """
+    from .channels import raw
+
+    queue = (self.request.delivery_info or {}).get("routing_key")
+    if helpers is None:
+        helpers = raw.FILERS - 1
+    return raw.file_waiting(helpers=helpers, queue=queue)
+
+
 @shared_task(acks_late=True)
 def process_raw_inbound(raw_id: int) -> str:
-    """The inbox: translate one stored webhook input into the funnel (idempotent)."""
+    """One stored webhook input into the funnel (idempotent; tasks queued before the bell)."""
     from .channels import raw
 
     reception = raw.process_stored(raw_id)

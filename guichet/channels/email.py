@@ -148,14 +148,14 @@ def handle_inbound(sender, event, esp_name, **kwargs) -> None:
     if message is None:
         raise BadWebhookInput("Message absent de l’événement entrant.")
     mime = _mime_of(message)
-    external_id = external_id_of(message, mime)
-    if raw_store.already_received(Channel.EMAIL, external_id):
+    payload = {"esp": esp_name, "event_id": event.event_id, "mime_b64": mime,
+               "envelope_sender": getattr(message, "envelope_sender", None),
+               "stripped_text": getattr(message, "stripped_text", None),
+               "spam_detected": getattr(message, "spam_detected", None)}
+    raw = raw_store.store_once(channel=Channel.EMAIL, external_id=external_id_of(message, mime),
+                               payload=payload)
+    if raw is None:
         return  # a retried delivery: stored once
-    raw = raw_store.store(channel=Channel.EMAIL, external_id=external_id, payload={
-        "esp": esp_name, "event_id": event.event_id, "mime_b64": mime,
-        "envelope_sender": getattr(message, "envelope_sender", None),
-        "stripped_text": getattr(message, "stripped_text", None),
-        "spam_detected": getattr(message, "spam_detected", None)})
     raw_store.accept(raw, lambda raw: receive_email(message, raw=raw, esp_name=esp_name))
 
 

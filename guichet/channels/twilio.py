@@ -122,12 +122,12 @@ def _say(target, text: str) -> None:
 
 def _ingest(channel: str, external_id: str, kind: str, form: dict, handler):
     """Store raw, then process; a retried webhook (same SID) is stored once."""
-    if raw_store.already_received(channel, external_id):
+    raw = raw_store.store_once(channel=channel, external_id=external_id,
+                               payload={"kind": kind, "form": form})
+    if raw is None:
         return None
-    raw = raw_store.store(channel=channel, external_id=external_id,
-                          payload={"kind": kind, "form": form})
     if kind == "call":  # the call record goes with the call, synchronously
-        return raw_store.process(raw, handler)
+        return raw_store.file_now(raw, handler)
     return raw_store.accept(raw, handler)
 
 
