@@ -379,18 +379,26 @@ BITMAP_ONLY_SETTINGS = {"enable_seqscan": "off", "enable_indexscan": "off",
 
 @contextmanager
 def _bitmap_scans_only():
-    """Within the current transaction, make PostgreSQL use the GIN indexes (bitmap scans)."""
+    """Within the current transaction, make PostgreSQL use the GIN indexes (bitmap scans).
+
+    The settings are local to the transaction: one of our own ends with them; inside an outer
+    transaction they are put back on the way out.
+    """
     names = list(BITMAP_ONLY_SETTINGS)
+    outer = connection.in_atomic_block
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(f"current_setting('{name}')" for name in names))
-        saved = cursor.fetchone()
+        saved = None
+        if outer:
+            cursor.execute("SELECT " + ", ".join(f"current_setting('{name}')" for name in names))
+            saved = cursor.fetchone()
         cursor.execute("SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(names)),
                        [part for item in BITMAP_ONLY_SETTINGS.items() for part in item])
         try:
             yield
         finally:
-            cursor.execute("SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(names)),
-                           [part for pair in zip(names, saved, strict=True) for part in pair])
+            if saved is not None:
+                cursor.execute("SELECT " + ", ".join(["set_config(%s, %s, true)"] * len(names)),
+                               [part for pair in zip(names, saved, strict=True) for part in pair])
 
 
 def search_usagers(query: str, *, limit: int = 10) -> list[Usager]:

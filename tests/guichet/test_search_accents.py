@@ -3,7 +3,7 @@
 through the trigram indexes on mds_unaccent(), on SQLite through a Python function."""
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Value
 from django.db.models.functions import Upper
 from django.db.models.sql import Query
@@ -93,3 +93,22 @@ def test_sqlite_fallback_unaccents_in_python():
             assert cursor.fetchone() == ("HeLeNE", 1)
     finally:
         sqlite.close()
+
+
+def _planner_settings():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('enable_seqscan'), current_setting('work_mem')")
+        return cursor.fetchone()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner settings")
+@pytest.mark.django_db(transaction=True)
+def test_text_search_leaves_the_planner_settings_as_they_were(helene, agent):
+    """Outside a transaction (a request) and inside one (a service), the bitmap-only
+    settings of the full-text search never outlive it."""
+    before = _planner_settings()
+    assert [t.pk for t in selectors.search_tickets("vidé", user=agent)] == [helene.pk]
+    assert _planner_settings() == before
+    with transaction.atomic():
+        assert [t.pk for t in selectors.search_tickets("vidé", user=agent)] == [helene.pk]
+        assert _planner_settings() == before
