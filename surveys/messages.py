@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from . import tokens
 from .models import Survey, SurveyTemplate
@@ -37,14 +38,31 @@ class Links:
 
 def links_for(survey: Survey) -> Links:
     token = tokens.make_token(survey.ticket_id, survey.token_nonce)
-    # One reverse, then plain suffixes: thousands of emails a minute go through here.
-    answer = settings.PUBLIC_BASE_URL + reverse("surveys:answer", args=[token])
+    before, after = _answer_url_around_token(get_urlconf() or settings.ROOT_URLCONF,
+                                             get_script_prefix(), get_language())
+    answer = f"{settings.PUBLIC_BASE_URL}{before}{token}{after}"
     return Links(
         answer=answer,
-        ratings=[(score, rating_label(score), f"{answer}note/{score}/") for score in range(1, 6)],
+        ratings=[(score, label, f"{answer}note/{score}/")
+                 for score, label in _rating_labels(get_language())],
         stop=f"{answer}stop/",
         preferences=preferences_url(survey),
     )
+
+
+_STAND_IN = "0stand0in0"  # made of token characters: reverse() leaves it as it is
+
+
+@lru_cache(maxsize=32)
+def _answer_url_around_token(urlconf, script_prefix: str, language: str | None) -> tuple[str, str]:
+    """One reverse per URLconf and language: thousands of emails a minute go through here."""
+    before, after = reverse("surveys:answer", args=[_STAND_IN]).split(_STAND_IN)
+    return before, after
+
+
+@lru_cache(maxsize=32)
+def _rating_labels(language: str | None) -> tuple[tuple[int, str], ...]:
+    return tuple((score, rating_label(score)) for score in RATING_LABELS)
 
 
 def preferences_url(survey: Survey) -> str | None:

@@ -87,3 +87,30 @@ def test_a_template_that_cannot_be_filled_in_is_rendered_in_full(surveys, settin
         fast, full = both_ways(renderer, survey, SurveyTemplate(), name="custom.txt")
         assert fast == full
         assert expected(survey) in fast
+
+
+@pytest.mark.parametrize("script_prefix", ["/", "/maison/"])
+def test_links_are_the_urls_django_reverses(surveys, settings, script_prefix):
+    from django.urls import get_script_prefix, reverse, set_script_prefix
+    from django.utils import translation
+
+    from surveys import tokens
+
+    survey, previous = surveys[0], get_script_prefix()
+    set_script_prefix(script_prefix)
+    try:
+        for language in ("fr", "en"):
+            with translation.override(language):
+                links = messages.links_for(survey)
+                token = tokens.make_token(survey.ticket_id, survey.token_nonce)
+                url = settings.PUBLIC_BASE_URL + reverse("surveys:answer", args=[token])
+                assert links.answer == url and url.startswith(settings.PUBLIC_BASE_URL
+                                                              + script_prefix)
+                assert links.ratings == [
+                    (score, messages.rating_label(score),
+                     settings.PUBLIC_BASE_URL + reverse("surveys:rate", args=[token, score]))
+                    for score in range(1, 6)]
+                assert links.stop == settings.PUBLIC_BASE_URL + reverse("surveys:stop",
+                                                                        args=[token])
+    finally:
+        set_script_prefix(previous)
