@@ -3,9 +3,9 @@
 DRF's own throttles keep the timestamp of every request of the window in one cache entry, read
 and written back on each request: its cost grows with the rate, two concurrent requests can
 both pass on the same count, and the cache holds the client's address in clear. Here one
-counter per client and window: with Redis one round trip (SET NX EX, INCR and TTL in one
-MULTI), elsewhere Django's cache (add, then incr). The address is hashed, and only our own
-trusted proxies' X-Forwarded-For is believed (MDS_TRUSTED_PROXY_COUNT).
+counter per client and window: with Redis one round trip (a script Redis runs atomically),
+elsewhere Django's cache (add, then incr). The address is hashed, and only our own trusted
+proxies' X-Forwarded-For is believed (MDS_TRUSTED_PROXY_COUNT).
 """
 
 from __future__ import annotations
@@ -21,8 +21,14 @@ from rest_framework.throttling import ScopedRateThrottle
 POLL_RATE = "120/min"
 OFF = ("", "off", "none", "0")
 KEY_PREFIX = "mds:chatbot:rate"
-_clients: dict[str, object] = {}
-_clients_lock = threading.Lock()
+# The window starts at the client's first request; (count so far, seconds left) comes back.
+COUNT_SCRIPT = """
+local count = redis.call('INCR', KEYS[1])
+if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return {count, redis.call('TTL', KEYS[1])}
+"""
+_scripts: dict[str, object] = {}
+_scripts_lock = threading.Lock()
 
 
 def client_address(request) -> str:
@@ -46,14 +52,21 @@ def _redis_url() -> str | None:
 
 
 def _redis(url: str):
-    """One client per process and URL: redis-py's pool is thread-safe and fork-aware."""
-    client = _clients.get(url)
-    if client is None:
+    return _counter(url).registered_client
+
+
+def _counter(url: str):
+    """One client and script per process and URL: redis-py's pool is thread-safe and
+    fork-aware; the script is sent by its hash (EVALSHA), loaded again if Redis forgot it."""
+    script = _scripts.get(url)
+    if script is None:
         import redis
 
-        with _clients_lock:
-            client = _clients.setdefault(url, redis.Redis.from_url(url))
-    return client
+        with _scripts_lock:
+            script = _scripts.get(url) or redis.Redis.from_url(url).register_script(
+                COUNT_SCRIPT)
+            _scripts[url] = script
+    return script
 
 
 def hit(key: str, seconds: int) -> tuple[int, float]:
@@ -61,12 +74,7 @@ def hit(key: str, seconds: int) -> tuple[int, float]:
     (requests so far in the window, seconds until it ends)."""
     url = _redis_url()
     if url:
-        key = f"{KEY_PREFIX}:{key}"
-        pipe = _redis(url).pipeline(transaction=True)
-        pipe.set(key, 0, ex=seconds, nx=True)
-        pipe.incr(key)
-        pipe.ttl(key)
-        _created, count, ttl = pipe.execute()
+        count, ttl = _counter(url)(keys=[f"{KEY_PREFIX}:{key}"], args=[seconds])
         return int(count), float(max(ttl, 1))
     now = time.time()
     cache.add(f"{key}:start", now, timeout=seconds)
