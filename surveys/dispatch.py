@@ -126,19 +126,41 @@ def send_claimed(ids: list[int], *, now: datetime | None = None) -> DispatchResu
                    .select_related("contact_point", "usager", "theme").order_by("id"))
     checks = _Checks(surveys, now=now)
     to_send = _skip_unsendable(surveys, checks, result)
-    renderer = rendering.EmailRenderer()
-    mail_connection = None
+    outbound = Outbound()
     try:
         with _marks_without_fsync():
             for survey in to_send:
-                if survey.channel == SurveyChannel.EMAIL and mail_connection is None:
-                    mail_connection = open_mail_connection()
-                _send_one(survey, checks.template_for(survey), mail_connection, now, result,
-                          renderer=renderer)
+                _send_one(survey, checks.template_for(survey), outbound, now, result)
     finally:
-        if mail_connection is not None:
-            mail_connection.close()
+        outbound.close()
     return result
+
+
+class Outbound:
+    """What a batch sends through, each opened once when first needed and reused: the mail
+    connection (one HTTP session to the ESP), the SMS backend (one Twilio client), the renderer.
+    """
+
+    def __init__(self):
+        self.renderer = rendering.EmailRenderer()
+        self._mail_connection = None
+        self._sms_backend = None
+
+    @property
+    def mail_connection(self):
+        if self._mail_connection is None:
+            self._mail_connection = open_mail_connection()
+        return self._mail_connection
+
+    @property
+    def sms_backend(self):
+        if self._sms_backend is None:
+            self._sms_backend = sms.get_backend()
+        return self._sms_backend
+
+    def close(self) -> None:
+        if self._mail_connection is not None:
+            self._mail_connection.close()
 
 
 def _skip_unsendable(surveys: list[Survey], checks: _Checks,
@@ -227,11 +249,10 @@ class _Checks:
         return ""
 
 
-def _send_one(survey: Survey, template: SurveyTemplate, connection, now: datetime,
-              result: DispatchResult, *, renderer: rendering.EmailRenderer) -> None:
+def _send_one(survey: Survey, template: SurveyTemplate, outbound: Outbound, now: datetime,
+              result: DispatchResult) -> None:
     try:
-        provider_id = send_survey_message(survey, template, connection=connection,
-                                          renderer=renderer)
+        provider_id = send_survey_message(survey, template, outbound=outbound)
     except AnymailRecipientsRefused as exc:
         crm_services.mark_contact_point_invalid(kind=ContactPoint.Kind.EMAIL,
                                                 value=survey.contact_point.value,
@@ -252,15 +273,17 @@ def _send_one(survey: Survey, template: SurveyTemplate, connection, now: datetim
     result.sent += 1
 
 
-def send_survey_message(survey: Survey, template: SurveyTemplate, *, connection=None,
-                        reminder: bool = False,
-                        renderer: rendering.EmailRenderer | None = None) -> str:
+def send_survey_message(survey: Survey, template: SurveyTemplate, *, reminder: bool = False,
+                        outbound: Outbound | None = None) -> str:
+    """Send one survey; `outbound` shares connections across a batch (else opened here)."""
     if survey.channel == SurveyChannel.SMS:
-        outcome = sms.send_sms(to=survey.contact_point.value,
+        backend = outbound.sms_backend if outbound else sms.get_backend()
+        outcome = backend.send(to=survey.contact_point.value,
                                body=messages.sms_body(survey, reminder=reminder))
         return outcome.provider_id
-    email = messages.build_email(survey, template, reminder=reminder, connection=connection,
-                                 renderer=renderer)
+    email = messages.build_email(survey, template, reminder=reminder,
+                                 connection=outbound.mail_connection if outbound else None,
+                                 renderer=outbound.renderer if outbound else None)
     email.send()
     status = getattr(email, "anymail_status", None)
     return str(getattr(status, "message_id", None) or email.extra_headers["Message-ID"])
@@ -370,19 +393,18 @@ def _send_reminder_batch(ids: list[int], *, now: datetime) -> int:
     surveys = list(Survey.objects.filter(id__in=ids).select_related("contact_point", "usager",
                                                                       "theme"))
     checks = _Checks(surveys, now=now)
-    renderer = rendering.EmailRenderer()
+    outbound = Outbound()
     sent = 0
-    connection = open_mail_connection()
     try:
         for survey in surveys:
             if checks.skip_reason(survey) not in ("", Survey.SkipReason.TOO_LATE):
                 continue
             try:
-                send_survey_message(survey, checks.template_for(survey), connection=connection,
-                                    reminder=True, renderer=renderer)
+                send_survey_message(survey, checks.template_for(survey), reminder=True,
+                                    outbound=outbound)
                 sent += 1
             except (AnymailError, sms.SmsError, OSError):
                 logger.warning("reminder for survey %s not sent", survey.pk)
     finally:
-        connection.close()
+        outbound.close()
     return sent

@@ -288,3 +288,24 @@ def test_the_esp_session_reads_the_environment_once_and_keeps_its_proxy(settings
     assert session.proxies.get("https") == expected  # ...but the same outcome
     assert session.verify == "/etc/ssl/certs/bundle-of-the-house.pem"
     mail_connection.close()
+
+
+def test_a_batch_reuses_one_twilio_client_and_one_esp_session(due_survey, settings):
+    from unittest import mock
+
+    from maison import sms
+
+    with responses.RequestsMock() as mocked:
+        twilio = use_twilio(settings, mocked)
+        postmark = use_postmark(settings, mocked)
+        phones = [due_survey(email=None, phone=f"06 12 34 56 7{n}", channel=Channel.TELEPHONE)
+                  for n in range(3)]
+        emails = [due_survey() for _ in range(2)]
+        with mock.patch.object(sms, "get_backend", wraps=sms.get_backend) as sms_backends, \
+                mock.patch.object(dispatch, "get_connection",
+                                  wraps=dispatch.get_connection) as mail_connections:
+            result = send()
+    assert result.sent == 5 and len(twilio.sent) == 3 and len(postmark.sent) == 2
+    assert sms_backends.call_count == 1 and mail_connections.call_count == 1
+    assert {s.status for s in Survey.objects.filter(pk__in=[s.pk for s in phones + emails])} \
+        == {Survey.Status.SENT}
