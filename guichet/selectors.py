@@ -46,7 +46,8 @@ COUNT_CAP = 1_000
 # open ticket of a large service is counted exactly.
 TAB_COUNT_CAP = 10_000
 SEARCH_LIMIT = 200
-FTS_CONFIG = "french"
+# French with accents removed before stemming (guichet/migrations/0005).
+FTS_CONFIG = "mds_french"
 
 ORDERINGS = {
     "created": ("created_at", "id"),

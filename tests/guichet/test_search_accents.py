@@ -1,6 +1,7 @@
-"""Search by name ignores accents and case ("Lefevre" finds "Lefèvre", "helene" finds
-"Hélène"): the back office's search, the counter's look-up and the CRM's list, on PostgreSQL
-through the trigram indexes on mds_unaccent(), on SQLite through a Python function."""
+"""Search ignores accents and case: names ("Lefevre" finds "Lefèvre", "helene" finds "Hélène")
+in the back office's search, the counter's look-up and the CRM's list, through trigram indexes
+on mds_unaccent(); words of requests ("decheterie") through the mds_french text search
+configuration. On SQLite, mds_unaccent is a Python function."""
 
 import pytest
 from django.db import connection, transaction
@@ -67,6 +68,32 @@ def test_postgres_name_search_reads_the_unaccent_trigram_indexes(helene, field):
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert f"usager_{field}_unaccent_idx" in plan
+
+
+@pytest.mark.parametrize("typed", ["decheterie", "DÉCHÈTERIE", "horaires decheterie"])
+def test_words_of_requests_found_without_accents(agent, typed):
+    ticket = services.receive(channel=Channel.EMAIL, email="jean@example.fr",
+                              subject="Horaires déchèterie",
+                              body="Quand ouvre la déchèterie de Touques ?").ticket
+    assert [t.pk for t in selectors.search_tickets(typed, user=agent)] == [ticket.pk]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's GIN indexes")
+def test_postgres_word_search_reads_the_unaccent_full_text_indexes(helene, agent):
+    from django.contrib.postgres.search import SearchQuery, SearchVector
+
+    from guichet.models import Message, Ticket
+
+    query = SearchQuery("decheterie", config=selectors.FTS_CONFIG, search_type="websearch")
+    for model, field, index in [(Ticket, "subject", "ticket_subject_unaccent_idx"),
+                                (Message, "body", "message_body_unaccent_idx")]:
+        found = model.objects.annotate(
+            fts=SearchVector(field, config=selectors.FTS_CONFIG)).filter(fts=query)
+        sql, params = found.values("pk").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + sql, params)
+            assert index in "\n".join(row[0] for row in cursor.fetchall())
 
 
 def test_fold_removes_accents_and_french_ligatures():
