@@ -61,6 +61,8 @@ def forwards(apps, schema_editor):
         schema_editor.remove_index(usager, index)
     for index in _new_indexes():
         schema_editor.add_index(usager, index)
+    # Statistics on the new index expressions, for the planner's estimates.
+    schema_editor.execute(f"ANALYZE {schema_editor.quote_name(usager._meta.db_table)}")
 
 
 def backwards(apps, schema_editor):

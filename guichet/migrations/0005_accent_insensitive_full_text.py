@@ -50,6 +50,15 @@ def forwards(apps, schema_editor):
         return
     _create_config(schema_editor)
     _swap(apps, schema_editor, _indexes("french", "fts_idx"), _indexes(CONFIG, "unaccent_idx"))
+    _analyze(apps, schema_editor)
+
+
+def _analyze(apps, schema_editor):
+    """Statistics on the new index expressions: without them the planner guesses one match,
+    skips intersecting with the window of recent tickets and reads every matching message."""
+    for model, _field, _prefix in TARGETS:
+        table = apps.get_model("guichet", model)._meta.db_table
+        schema_editor.execute(f"ANALYZE {schema_editor.quote_name(table)}")
 
 
 def backwards(apps, schema_editor):
