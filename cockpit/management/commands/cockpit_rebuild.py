@@ -18,7 +18,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--chunk-size", type=int, default=5000,
-                            help="Demandes lues par lot (5 000 par défaut).")
+                            help="Demandes lues par lot hors PostgreSQL (5 000 par défaut) ; "
+                                 "sur PostgreSQL, le calcul se fait en SQL.")
         parser.add_argument("--no-progress", action="store_true",
                             help="Sans barre de progression.")
 
