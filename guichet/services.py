@@ -14,7 +14,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -128,7 +128,38 @@ def open_ticket(
     callback_requested: bool = False,
     follows: Ticket | None = None,
 ) -> Ticket:
-    """Create a ticket with its reference, deadlines, queue, audit entry and live event."""
+    """Create a ticket with its reference, deadlines, queue, audit entry, live event and the
+    usager's timeline entry."""
+    ticket = _create_ticket(
+        channel=channel, subject=subject, usager=usager, nature=nature, theme=theme,
+        subtheme=subtheme, commune=commune, street=street, address=address, priority=priority,
+        actor=actor, received_at=received_at, callback_requested=callback_requested,
+        follows=follows)
+    if usager:
+        crm_services.record_new_contacts([_ticket_contact(ticket)])
+    return ticket
+
+
+def _create_ticket(
+    *,
+    channel: str,
+    subject: str,
+    usager: Usager | None,
+    nature: str,
+    theme,
+    subtheme,
+    commune,
+    street,
+    address: str,
+    actor,
+    received_at: datetime | None,
+    callback_requested: bool,
+    follows: Ticket | None,
+    priority: int | None = None,
+    guess=None,
+) -> Ticket:
+    """The ticket row with its reference, its audit entries (creation, and the triage's guess
+    when there is one) and the live event; the caller records the timeline entry."""
     if channel not in Channel.values:
         raise ValidationError(_("Canal inconnu."), code="invalid_channel")
     if nature not in Nature.values:
@@ -141,7 +172,10 @@ def open_ticket(
     received_at = received_at or timezone.now()
     deadlines = compute_deadlines(nature=nature, theme_id=theme.pk if theme else None,
                                   received_at=received_at)
+    number = _next_ticket_id()
+    year = timezone.localtime(received_at).year
     ticket = Ticket.objects.create(
+        id=number, reference=format_reference(year, number) if number else None,
         channel=channel, nature=nature, theme=theme, subtheme=subtheme,
         commune=commune or (usager.commune if usager else None),
         street=street, address=address[:250], usager=usager,
@@ -152,18 +186,39 @@ def open_ticket(
         created_at=received_at, callback_requested=callback_requested, follows=follows,
         first_response_due_at=deadlines.first_response_due_at, due_at=deadlines.due_at,
     )
-    ticket.reference = format_reference(timezone.localtime(received_at).year, ticket.pk)
-    Ticket.objects.filter(pk=ticket.pk).update(reference=ticket.reference)
-    _audit(ticket, TicketEvent.Kind.CREATED, actor=actor, new_value=ticket.get_channel_display(),
-           at=received_at, public=True)
-    if usager:
-        crm_services.record_contact(
-            usager=usager, kind=TimelineEntry.Kind.TICKET, occurred_at=received_at,
-            channel=channel, source_type="guichet.ticket", source_id=ticket.pk,
-            ticket_reference=ticket.reference, new_source=True,
-            summary=f"{ticket.reference} — {ticket.subject}")
+    if number is None:  # the database numbered the row: its reference follows
+        ticket.reference = format_reference(year, ticket.pk)
+        Ticket.objects.filter(pk=ticket.pk).update(reference=ticket.reference)
+    audit = [_event(ticket, TicketEvent.Kind.CREATED, actor=actor,
+                    new_value=ticket.get_channel_display(), at=received_at, public=True)]
+    if guess:
+        audit.append(_event(
+            ticket, TicketEvent.Kind.FIELD, field_name="theme", at=received_at,
+            new_value=_("%(label)s (suggestion automatique : %(words)s)")
+            % {"label": guess.label, "words": ", ".join(guess.matched)}))
+    TicketEvent.objects.bulk_create(audit)
     events.publish("ticket.created", live_payload(ticket))
     return ticket
+
+
+def _next_ticket_id() -> int | None:
+    """On PostgreSQL, the new ticket's id drawn from its sequence before the insert, so that
+    the reference (which carries the id) is written with the row, not by a second statement
+    (an UPDATE of a freshly indexed row). None elsewhere: the insert numbers the row."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))",
+                       [Ticket._meta.db_table])
+        return cursor.fetchone()[0]
+
+
+def _ticket_contact(ticket: Ticket) -> crm_services.Contact:
+    """The usager's timeline entry for a new ticket."""
+    return crm_services.Contact(
+        usager=ticket.usager, kind=TimelineEntry.Kind.TICKET, occurred_at=ticket.created_at,
+        channel=ticket.channel, source_type="guichet.ticket", source_id=ticket.pk,
+        ticket_reference=ticket.reference, summary=f"{ticket.reference} — {ticket.subject}")
 
 
 def live_payload(ticket: Ticket) -> dict:
@@ -203,18 +258,19 @@ class Reception:
     notes: list[str] = field(default_factory=list)
 
 
-class _LostRace(Exception):
-    """A concurrent delivery of the same message committed first: undo ours, return theirs."""
-
-
 def receive(**kwargs) -> Reception:
     """Receive one message from a resident, whatever the channel (see `_receive`)."""
     try:
         return _receive(**kwargs)
-    except _LostRace:
-        # Everything we wrote was rolled back with the atomic block; the other delivery's
-        # message is committed and is the one to return.
-        return _already_received(kwargs["channel"], kwargs.get("external_id", ""))
+    except IntegrityError:
+        # Another delivery of the same message is stored (or was, while ours waited on its
+        # insert): ours failed on the unique (channel, external_id). Everything we wrote was
+        # rolled back with the atomic block; the stored message is the one to return.
+        external_id = kwargs.get("external_id", "")
+        existing = _already_received(kwargs["channel"], external_id) if external_id else None
+        if existing is None:
+            raise
+        return existing
 
 
 @transaction.atomic
@@ -254,8 +310,11 @@ def _receive(
     Identifies the usager by contact point, threads onto their ticket (reference in the
     subject or text, a reply to one of our messages, or an open conversation on SMS or phone)
     or opens a new one. Idempotent on (channel, external_id): a retried delivery returns the
-    stored message. A reference only threads when the sender is that ticket's usager: a
-    stranger quoting someone else's reference opens a ticket of their own.
+    stored message. The message's unique index decides, so nothing is looked up beforehand:
+    a copy arriving once the first is stored (the channel adapters already drop most of them
+    at the door) or while it is being stored fails on that index, its work is rolled back
+    and the stored message returned. A reference only threads when the sender is that
+    ticket's usager: a stranger quoting someone else's reference opens a ticket of their own.
 
     `thread_on` is a ticket the caller has proven the sender may write to (the public
     follow-up page, which checks the secret tracking code). `automated` marks an auto-reply,
@@ -271,10 +330,6 @@ def _receive(
     for incoming in attachments:  # refuse a bad file before anything is written
         attachment_rules.check(filename=incoming.filename, content_type=incoming.content_type,
                                size=len(incoming.content))
-    if external_id:
-        existing = _already_received(channel, external_id)
-        if existing:
-            return existing
     # NUL characters never come from a person and PostgreSQL refuses them in text.
     body = (body or "").replace("\x00", "").strip()
     subject, body_html = (subject or "").replace("\x00", ""), (body_html or "").replace("\x00", "")
@@ -287,17 +342,21 @@ def _receive(
 
     if usager is None and thread_on is not None:
         usager = thread_on.usager
+    identification = None
     if usager is None:
         # An automatic message never creates a usager (mailer-daemon is nobody's account).
-        usager = crm_services.identify_usager(
+        identification = crm_services.identify_usager(
             email=email, phone=phone, first_name=first_name, last_name=last_name,
             category=category, commune=commune, address=address, street=street,
-            create=not automated, now=received_at).usager
+            create=not automated, now=received_at)
+        usager = identification.usager
+    # A usager created by this very message has no ticket to thread onto.
+    new_usager = identification is not None and identification.created
 
     ticket, reopened = (None, False)
     if thread_on is not None:
         ticket = thread_on
-    elif not force_new_ticket:
+    elif not force_new_ticket and not new_usager:
         ticket = _find_thread(channel=channel, usager=usager, subject=subject, body=body,
                               in_reply_to=in_reply_to, received_at=received_at)
     if automated:
@@ -317,16 +376,11 @@ def _receive(
             guess = triage.guess(f"{subject}\n{body}")
             if guess:
                 theme, subtheme = guess.theme, guess.subtheme
-        ticket = open_ticket(
+        ticket = _create_ticket(
             channel=channel, subject=subject or _first_line(body), usager=usager, nature=nature,
             theme=theme, subtheme=subtheme, commune=commune, street=street, address=address,
             actor=actor, received_at=received_at, callback_requested=callback_requested,
-            follows=follows)
-        if guess:
-            _audit(ticket, TicketEvent.Kind.FIELD, field_name="theme",
-                   new_value=_("%(label)s (suggestion automatique : %(words)s)")
-                   % {"label": guess.label, "words": ", ".join(guess.matched)},
-                   at=received_at)
+            follows=follows, guess=guess)
     else:
         if ticket.status == Status.RESOLU or ticket.status == Status.EN_ATTENTE:
             reopened = ticket.status == Status.RESOLU
@@ -338,8 +392,9 @@ def _receive(
     message = _store_incoming(ticket=ticket, channel=channel, usager=usager, subject=subject,
                               body=body, body_html=body_html, external_id=external_id,
                               received_at=received_at, actor=actor, metadata=metadata)
-    if message is None:  # lost a race with a concurrent delivery of the same message
-        raise _LostRace()
+    if usager:  # the 360° timeline: the new ticket and its first message in one statement
+        crm_services.record_new_contacts(
+            ([_ticket_contact(ticket)] if created else []) + [_message_contact(message)])
     _store_attachments(message, attachments)
     if raw is not None:
         RawInbound.objects.filter(pk=raw.pk).update(state=RawInbound.State.PROCESSED,
@@ -348,9 +403,10 @@ def _receive(
     if created:
         from .channels import acknowledgement as acks
 
-        acknowledgement = acks.acknowledge(ticket=ticket, usager=usager, channel=channel,
-                                           callback_requested=callback_requested,
-                                           requested=acknowledge, at=received_at)
+        acknowledgement = acks.acknowledge(
+            ticket=ticket, usager=usager, channel=channel, callback_requested=callback_requested,
+            requested=acknowledge, at=received_at,
+            new_usager_points=identification.contact_points if new_usager else None)
     else:
         Ticket.objects.filter(pk=ticket.pk).update(updated_at=received_at)
         events.publish("ticket.message", live_payload(ticket))
@@ -375,8 +431,8 @@ def _receive_automated(*, ticket, channel, usager, subject, body, body_html, ext
                               body=body, body_html=body_html, external_id=external_id,
                               received_at=received_at, actor=None,
                               metadata={**(metadata or {}), "automated": True})
-    if message is None:
-        raise _LostRace()
+    if usager:
+        crm_services.record_new_contacts([_message_contact(message)])
     _store_attachments(message, attachments)
     if raw is not None:
         RawInbound.objects.filter(pk=raw.pk).update(state=RawInbound.State.PROCESSED,
@@ -451,27 +507,24 @@ def _find_thread(*, channel, usager, subject, body, in_reply_to, received_at) ->
 
 
 def _store_incoming(*, ticket, channel, usager, subject, body, body_html, external_id,
-                    received_at, actor, metadata) -> Message | None:
+                    received_at, actor, metadata) -> Message:
+    """The resident's message on its ticket. A concurrent delivery of the same message
+    (channel, external_id) makes this insert fail: `receive` rolls back and returns theirs."""
     direction = Message.Direction.CALL if channel == Channel.TELEPHONE else Message.Direction.IN
-    try:
-        with transaction.atomic():
-            message = Message.objects.create(
-                ticket=ticket, direction=direction, channel=channel, author_usager=usager,
-                author_user=actor, subject=subject[:250], body=body, body_html=body_html,
-                external_id=external_id, created_at=received_at, metadata=metadata or {})
-    except IntegrityError:
-        if external_id:
-            return None
-        raise
-    if usager:
-        kind = TimelineEntry.Kind.CALL if direction == Message.Direction.CALL \
-            else TimelineEntry.Kind.MESSAGE_IN
-        crm_services.record_contact(
-            usager=usager, kind=kind, occurred_at=received_at, channel=channel,
-            source_type="guichet.message", source_id=message.pk,
-            ticket_reference=ticket.reference, new_source=True,
-            summary=_first_line(body)[:300])
-    return message
+    return Message.objects.create(
+        ticket=ticket, direction=direction, channel=channel, author_usager=usager,
+        author_user=actor, subject=subject[:250], body=body, body_html=body_html,
+        external_id=external_id, created_at=received_at, metadata=metadata or {})
+
+
+def _message_contact(message: Message) -> crm_services.Contact:
+    """The usager's timeline entry for a message they sent (or a call)."""
+    kind = TimelineEntry.Kind.CALL if message.direction == Message.Direction.CALL \
+        else TimelineEntry.Kind.MESSAGE_IN
+    return crm_services.Contact(
+        usager=message.author_usager, kind=kind, occurred_at=message.created_at,
+        channel=message.channel, source_type="guichet.message", source_id=message.pk,
+        ticket_reference=message.ticket.reference, summary=_first_line(message.body)[:300])
 
 
 def _store_attachments(message: Message, attachments: Iterable[IncomingFile]) -> None:
@@ -485,7 +538,16 @@ def _store_attachments(message: Message, attachments: Iterable[IncomingFile]) ->
 
 def _audit(ticket, kind, *, actor=None, field_name="", old_value="", new_value="", at=None,
            public=False) -> TicketEvent:
-    return TicketEvent.objects.create(
+    event = _event(ticket, kind, actor=actor, field_name=field_name, old_value=old_value,
+                   new_value=new_value, at=at, public=public)
+    event.save(force_insert=True)
+    return event
+
+
+def _event(ticket, kind, *, actor=None, field_name="", old_value="", new_value="", at=None,
+           public=False) -> TicketEvent:
+    """An audit entry, not saved yet."""
+    return TicketEvent(
         ticket=ticket, kind=kind, actor=actor, field=field_name, old_value=str(old_value)[:250],
         new_value=str(new_value)[:250], created_at=at or timezone.now(), public=public)
 

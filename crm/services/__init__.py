@@ -10,6 +10,7 @@
 
 from .audit import log_access
 from .identity import (
+    Contact,
     Identification,
     ParsedPhone,
     add_contact_point,
@@ -20,6 +21,7 @@ from .identity import (
     parse_phone,
     record_consent,
     record_contact,
+    record_new_contacts,
 )
 from .preferences import (
     PreferenceLinkError,
@@ -34,10 +36,11 @@ from .preferences import (
 )
 
 __all__ = [
-    "Identification", "ParsedPhone", "PreferenceLinkError", "add_contact_point",
+    "Contact", "Identification", "ParsedPhone", "PreferenceLinkError", "add_contact_point",
     "current_consent_text", "ensure_consent_text", "identify_usager", "log_access",
     "mark_contact_point_invalid", "normalize_email", "normalize_phone", "parse_phone",
     "preferences_token", "preferences_url",
     "read_preferences_token", "read_short_code", "record_consent", "record_contact",
+    "record_new_contacts",
     "short_preferences_url", "update_preferences",
 ]

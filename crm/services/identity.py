@@ -9,6 +9,7 @@ import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -71,6 +72,9 @@ def normalize_phone(raw: str) -> str:
 class Identification:
     usager: Usager | None
     created: bool
+    # A usager created by this call: every contact point they have, as just written (the
+    # caller needs no look-up to write back to them).
+    contact_points: tuple[ContactPoint, ...] = ()
 
 
 def identify_usager(
@@ -98,7 +102,6 @@ def identify_usager(
     now = now or timezone.now()
 
     usager = _find_by_contact(email, parsed_phone.e164 if parsed_phone else None)
-    created = False
     if usager is None:
         if not create or not (email or parsed_phone or first_name or last_name or organisation):
             return Identification(usager=None, created=False)
@@ -107,42 +110,54 @@ def identify_usager(
             category=category or Category.INCONNUE, commune=commune, address=address[:250],
             street=street, zone=street.zone if street else None, last_contact_at=now,
         )
-        created = True
-    else:
-        _complete_missing_details(usager, first_name=first_name, last_name=last_name,
-                                  organisation=organisation, category=category, commune=commune,
-                                  address=address, street=street, now=now)
-    attach = _attach_first_contact_point if created else add_contact_point
+        points = _attach_first_contact_points(usager, email=email, phone=parsed_phone, now=now)
+        return Identification(usager=usager, created=True, contact_points=points)
+    _complete_missing_details(usager, first_name=first_name, last_name=last_name,
+                              organisation=organisation, category=category, commune=commune,
+                              address=address, street=street, now=now)
     if email:
-        attach(usager=usager, kind=ContactPoint.Kind.EMAIL, value=email, now=now)
+        add_contact_point(usager=usager, kind=ContactPoint.Kind.EMAIL, value=email, now=now)
     if parsed_phone:
-        attach(usager=usager, kind=ContactPoint.Kind.PHONE, value=parsed_phone.e164,
-               is_mobile=parsed_phone.is_mobile, now=now)
-    return Identification(usager=usager, created=created)
+        add_contact_point(usager=usager, kind=ContactPoint.Kind.PHONE, value=parsed_phone.e164,
+                          is_mobile=parsed_phone.is_mobile, now=now)
+    return Identification(usager=usager, created=False)
 
 
-def _attach_first_contact_point(*, usager: Usager, kind: str, value: str,
-                                is_mobile: bool = False, now: datetime) -> ContactPoint:
-    """A brand-new usager's contact point: nobody held it a moment ago and it is their first
-    of its kind, so insert straight away; a concurrent delivery falls back to the slow path."""
-    try:
-        with transaction.atomic():
-            return ContactPoint.objects.create(usager=usager, kind=kind, value=value,
-                                               is_mobile=is_mobile, is_primary=True,
-                                               last_used_at=now)
-    except IntegrityError:
-        return add_contact_point(usager=usager, kind=kind, value=value, is_mobile=is_mobile,
-                                 now=now)
+def _attach_first_contact_points(usager: Usager, *, email: str | None,
+                                 phone: ParsedPhone | None, now: datetime
+                                 ) -> tuple[ContactPoint, ...]:
+    """A brand-new usager's contact points, the first of their kind, in one statement.
+
+    Nobody held them a moment ago; a concurrent first message from the same address may have
+    just taken one, and then it stays with that other usager (ON CONFLICT DO NOTHING: no error
+    that would abort the caller's transaction, no savepoint).
+    """
+    points = []
+    if email:
+        points.append(ContactPoint(usager=usager, kind=ContactPoint.Kind.EMAIL, value=email,
+                                   is_primary=True, last_used_at=now))
+    if phone:
+        points.append(ContactPoint(usager=usager, kind=ContactPoint.Kind.PHONE, value=phone.e164,
+                                   is_mobile=phone.is_mobile, is_primary=True, last_used_at=now))
+    if points:
+        ContactPoint.objects.bulk_create(points, ignore_conflicts=True)
+    return tuple(points)
 
 
 def _find_by_contact(email: str | None, phone: str | None) -> Usager | None:
-    for kind, value in ((ContactPoint.Kind.EMAIL, email), (ContactPoint.Kind.PHONE, phone)):
-        if not value:
-            continue
-        point = (ContactPoint.objects.select_related("usager")
-                 .filter(kind=kind, value=value).first())
-        if point:
-            return _follow_merges(point.usager)
+    """The usager holding this email, else this phone number (one query for both)."""
+    wanted = [(kind, value) for kind, value in ((ContactPoint.Kind.EMAIL, email),
+                                                (ContactPoint.Kind.PHONE, phone)) if value]
+    if not wanted:
+        return None
+    match = Q()
+    for kind, value in wanted:
+        match |= Q(kind=kind, value=value)
+    found = {point.kind: point for point in
+             ContactPoint.objects.select_related("usager").filter(match)[:2]}
+    for kind, _value in wanted:
+        if kind in found:
+            return _follow_merges(found[kind].usager)
     return None
 
 
@@ -218,7 +233,33 @@ def record_contact(
         entry, _created = TimelineEntry.objects.get_or_create(
             source_type=source_type, source_id=str(source_id), kind=kind, defaults=fields)
         return entry
-    return TimelineEntry.objects.create(kind=kind, source_type=source_type, **fields)
+    return TimelineEntry.objects.create(kind=kind, source_type=source_type,
+                                        source_id=str(source_id), **fields)
+
+
+@dataclass(frozen=True)
+class Contact:
+    """One contact for `record_new_contacts`: the arguments of `record_contact`."""
+
+    usager: Usager
+    kind: str
+    summary: str
+    occurred_at: datetime
+    channel: str = ""
+    source_type: str = ""
+    source_id: str | int = ""
+    ticket_reference: str = ""
+
+
+def record_new_contacts(contacts: list[Contact]) -> list[TimelineEntry]:
+    """Several contacts whose sources were all created in this very transaction (a new ticket
+    and its first message), written in one statement: no entry can exist for them yet."""
+    return TimelineEntry.objects.bulk_create([
+        TimelineEntry(usager=contact.usager, kind=contact.kind, summary=contact.summary[:300],
+                      occurred_at=contact.occurred_at, channel=contact.channel,
+                      source_type=contact.source_type, source_id=str(contact.source_id),
+                      ticket_reference=contact.ticket_reference)
+        for contact in contacts])
 
 
 def record_consent(

@@ -8,6 +8,7 @@ most a few per usager per day so that a misbehaving auto-responder cannot start 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -15,7 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from crm.models import Usager
+from crm.models import ContactPoint, Usager
 
 from ..models import Channel, Message
 from . import links
@@ -37,14 +38,17 @@ def wanted(*, channel: str, callback_requested: bool, requested: bool | None) ->
 
 
 def acknowledge(*, ticket, usager: Usager | None, channel: str, callback_requested: bool,
-                requested: bool | None, at: datetime) -> Message | None:
+                requested: bool | None, at: datetime,
+                new_usager_points: Sequence[ContactPoint] | None = None) -> Message | None:
+    """`new_usager_points`: the usager was created by this very message and these are all
+    their contact points, so nothing needs looking up and nothing was ever sent to them."""
     if usager is None or not wanted(channel=channel, callback_requested=callback_requested,
                                     requested=requested):
         return None
     route = contact_route(usager, prefer=Channel.SMS if channel in (Channel.SMS,
                                                                      Channel.TELEPHONE)
-                          else Channel.EMAIL)
-    if route is None or _too_many_today(usager, at):
+                          else Channel.EMAIL, points=new_usager_points)
+    if route is None or (new_usager_points is None and _too_many_today(usager, at)):
         return None
     out_channel, to_address = route
     context = {"ticket": ticket, "due": long_date(ticket.due_at),
@@ -63,19 +67,26 @@ def acknowledge(*, ticket, usager: Usager | None, channel: str, callback_request
                           subject=subject, body=body, kind=ACK_KIND, public=True, at=at)
 
 
-def contact_route(usager: Usager, *, prefer: str) -> tuple[str, str] | None:
-    """(channel, address) to write to: the preferred channel first, then the other one."""
+def contact_route(usager: Usager, *, prefer: str,
+                  points: Sequence[ContactPoint] | None = None) -> tuple[str, str] | None:
+    """(channel, address) to write to: the preferred channel first, then the other one; on
+    each, the usager's first valid point (primary, then most recently used), a mobile for SMS.
+
+    `points`: the usager's contact points when the caller holds them all (one query if not).
+    """
     from crm.selectors import contact_points
 
-    order = [prefer] + [c for c in (Channel.EMAIL, Channel.SMS) if c != prefer]
-    for channel in order:
-        if channel == Channel.EMAIL:
-            point = contact_points(usager, kind="email", valid_only=True).first()
-        else:
-            point = contact_points(usager, kind="phone", valid_only=True).filter(
-                is_mobile=True).first()
-        if point:
-            return channel, point.value
+    if points is None:
+        points = contact_points(usager, valid_only=True)
+    by_channel: dict[str, str] = {}
+    for point in points:
+        channel = Channel.EMAIL if point.kind == ContactPoint.Kind.EMAIL else Channel.SMS
+        usable = point.is_valid and (channel == Channel.EMAIL or point.is_mobile)
+        if usable and channel not in by_channel:
+            by_channel[channel] = point.value
+    for channel in [prefer] + [c for c in (Channel.EMAIL, Channel.SMS) if c != prefer]:
+        if channel in by_channel:
+            return channel, by_channel[channel]
     return None
 
 
