@@ -157,7 +157,7 @@ def _ordering(ordering: str) -> tuple:
 
 @dataclass(frozen=True)
 class CappedCount:
-    """A count that stops at COUNT_CAP: "10 000+" is all an agent needs past that."""
+    """A count that stops at a cap: "1 000+" is all an agent needs past that."""
 
     value: int
     capped: bool
@@ -332,8 +332,8 @@ def _ticket_ids_by_text(text: str, limit: int) -> list[int]:
                       .filter(folded__contains=wanted).order_by("-id")
                       .values_list("id", flat=True)[:limit])
         in_messages = (Message.objects.alias(folded=Unaccent(Upper("body")))
-                       .filter(folded__contains=wanted).order_by("-id")
-                       .values_list("ticket_id", flat=True)[:limit])
+                       .filter(folded__contains=wanted).order_by("-ticket_id")
+                       .values_list("ticket_id", flat=True).distinct()[:limit])
         return [*in_subject, *in_messages]
     from django.contrib.postgres.search import SearchQuery, SearchVector
 
