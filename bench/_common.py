@@ -9,16 +9,20 @@ Benchmarks are scripts, not tests: run them on PostgreSQL, on a database of thei
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import platform
+import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -141,6 +145,126 @@ def warn_unless_postgres() -> None:
     if connection.vendor != "postgresql":
         print("⚠ Mesures sur SQLite : les chiffres de référence se prennent sur PostgreSQL "
               "(DATABASE_URL=postgres://…).", file=sys.stderr)
+
+
+def process_cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) used so far by a process of this machine, None if gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def postgres_backends_cpu_seconds() -> float | None:
+    """CPU used so far by the PostgreSQL backends connected to this database, other than this
+    process's own (None unless the server runs on this machine)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                       "AND pid <> pg_backend_pid()")
+        pids = [row[0] for row in cursor.fetchall()]
+    used = [process_cpu_seconds(pid) for pid in pids]
+    return sum(u for u in used if u is not None) if any(u is not None for u in used) else None
+
+
+# --- A server on loopback ---------------------------------------------------------------------
+
+HOST = "127.0.0.1"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def server_env(**extra: str) -> dict:
+    """A production-like server's environment: DEBUG off, a throwaway secret, loopback only."""
+    env = dict(os.environ)
+    env.update({"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "bench-secret-key-" + "x" * 40,
+                "DJANGO_ALLOWED_HOSTS": HOST, "DJANGO_SECURE_SSL_REDIRECT": "0",
+                "DJANGO_SECURE_COOKIES": "0", "DJANGO_LOG_LEVEL": "WARNING", **extra})
+    return env
+
+
+@dataclass
+class Server:
+    port: int
+    process: subprocess.Popen
+
+    def worker_pids(self) -> list[int]:
+        path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        try:
+            return [int(pid) for pid in path.read_text().split()]
+        except OSError:
+            return []
+
+    def workers_cpu_seconds(self) -> float:
+        """CPU used so far by the workers (the requests' cost; the master only supervises)."""
+        return sum(filter(None, (process_cpu_seconds(pid) for pid in self.worker_pids())))
+
+
+@contextmanager
+def gunicorn_server(*, workers: int, threads: int, env: dict | None = None,
+                    preload: str = "", start_timeout: float = 90) -> Iterator[Server]:
+    """gunicorn (gthread workers) serving the app on a free loopback port: running and
+    answering GET /healthz before the block starts, stopped after it.
+
+    `preload`: Python run once in the master after django.setup(), before the workers fork
+    (to build a cache they then share); the app is preloaded too.
+    """
+    port = free_port()
+    command = [str(Path(sys.executable).with_name("gunicorn")), "maison.wsgi:application",
+               "--bind", f"{HOST}:{port}", "--workers", str(workers), "--worker-class",
+               "gthread", "--threads", str(threads), "--keep-alive", "30",
+               "--log-level", "warning"]
+    config = None
+    if preload:
+        config = Path(tempfile.mkstemp(prefix="bench-", suffix="-gunicorn.py")[1])
+        config.write_text(_PRELOAD.format(code=preload), encoding="utf-8")
+        command += ["-c", str(config)]
+    process = subprocess.Popen(command, cwd=ROOT, env=env or server_env())
+    try:
+        _wait_until_up(process, port, start_timeout)
+        yield Server(port=port, process=process)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        if config:
+            config.unlink(missing_ok=True)
+
+
+_PRELOAD = """
+import os, django
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "maison.settings")
+django.setup()
+{code}
+from django.db import connections
+connections.close_all()  # no connection shared by the forked workers
+preload_app = True
+"""
+
+
+def _wait_until_up(process: subprocess.Popen, port: int, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"gunicorn stopped (exit code {process.returncode})")
+        try:
+            conn = http.client.HTTPConnection(HOST, port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not start")
 
 
 # --- Reporting --------------------------------------------------------------------------------

@@ -6,9 +6,16 @@
 1. understanding: p50/p99 of `engine.understand()` over a few thousand messages, pinned to one
    core, with the whole catalogue and content loaded (engine built from the database);
 2. memory: the loaded engine's size (tracemalloc) and the process RSS growth while building it;
-3. http: POST /api/v1/chatbot/messages through gunicorn on loopback, conversations stored in
-   PostgreSQL, several client threads running multi-turn conversations (throttle disabled
-   with MDS_CHATBOT_RATE=off).
+3. server cost: CPU time and SQL statements per message through Django in this process
+   (production settings), figures that hold on a busy machine;
+4. http: POST /api/v1/chatbot/messages through gunicorn on loopback, conversations stored in
+   PostgreSQL, several client threads running multi-turn conversations, after a short warm-up
+   (each worker's first requests load texts and knowledge). The rate limiter runs and counts
+   every message (its limit is set out of reach: all clients share one address). Also the CPU
+   used per message by the gunicorn workers and by their PostgreSQL backends (from /proc).
+
+gunicorn: 2 workers x 4 threads by default, what a 2-core box should run: one process per core
+(the GIL), threads to overlap the waits on PostgreSQL and Redis.
 
 Targets (issue 4): p50 <= 1 ms, p99 <= 5 ms, >= 300 messages/s, engine < 150 MB.
 """
@@ -21,11 +28,8 @@ import http.client
 import json
 import os
 import random
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 import tracemalloc
@@ -36,7 +40,18 @@ from pathlib import Path
 from tqdm import tqdm
 
 ROOT = Path(__file__).resolve().parent.parent
+if __package__ in (None, ""):
+    sys.path.insert(0, str(ROOT))  # before bench/: `chatbot` is the app, not this script
+
+from bench._common import (  # noqa: E402
+    gunicorn_server,
+    postgres_backends_cpu_seconds,
+    server_env,
+)
+from bench._common import setup_django as production_settings  # noqa: E402
+
 HOST = "127.0.0.1"
+RATE = "1000000/min"  # counted on every message, never reached
 DEV_SET = ROOT.parent / "shared" / "sophie" / "dev.jsonl"
 CONVERSATIONS = [
     ["Quels jours passe le camion poubelle ?", "Trouville", "rue des Bains", "et le verre ?"],
@@ -49,13 +64,8 @@ CONVERSATIONS = [
 
 
 def setup_django() -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "maison.settings")
-    os.environ.setdefault("DJANGO_DEBUG", "1")
-    os.environ["MDS_CHATBOT_RATE"] = "off"
-    import django
-
-    django.setup()
+    os.environ["MDS_CHATBOT_RATE"] = RATE
+    production_settings()
 
 
 def prepare_database() -> None:
@@ -139,81 +149,47 @@ def bench_memory() -> dict:
 
 
 def bench_cpu(conversations: int = 30) -> dict:
-    """CPU time of the whole request in this process (Django test client): a figure that holds
-    on a busy machine, where wall-clock throughput depends on who else uses the cores."""
+    """CPU time of the whole request in this process (Django test client, production
+    settings): a figure that holds on a busy machine, where wall-clock throughput depends on
+    who else uses the cores. Statements run through Django's cursors are counted; each
+    message is also one transaction (BEGIN, COMMIT)."""
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
-    client = Client(HTTP_HOST="localhost")
-    count, queries = 0, 0
+    client = Client(HTTP_HOST=HOST)
+    count, statements = 0, 0
+
+    def counted(execute, sql, params, many, context):
+        nonlocal statements
+        statements += 1
+        return execute(sql, params, many, context)
 
     def run(n):
-        nonlocal count, queries
+        nonlocal count
         for index in range(n):
             conversation = None
             for text in CONVERSATIONS[index % len(CONVERSATIONS)]:
-                with CaptureQueriesContext(connection) as captured:
-                    response = client.post("/api/v1/chatbot/messages",
-                                           {"conversation": conversation, "text": text},
-                                           content_type="application/json")
+                response = client.post("/api/v1/chatbot/messages",
+                                       {"conversation": conversation, "text": text},
+                                       content_type="application/json")
                 conversation = response.json()["conversation"]
                 count += 1
-                queries += len(captured.captured_queries)
 
     run(6)  # warm-up
-    count, queries = 0, 0
-    started = time.process_time()
-    run(conversations)
-    cpu = time.process_time() - started
-    return {"messages": count, "cpu_ms": cpu / count * 1000, "queries": queries / count}
+    count, statements = 0, 0
+    with connection.execute_wrapper(counted):
+        started = time.process_time()
+        run(conversations)
+        cpu = time.process_time() - started
+    return {"messages": count, "cpu_ms": cpu / count * 1000, "queries": statements / count}
 
 
 # --- HTTP ---------------------------------------------------------------------------------------
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-GUNICORN_CONFIG = """
-import os, django
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "maison.settings")
-django.setup()
+PRELOAD = """
 from chatbot.selectors import load_engine
 load_engine()  # built once in the master, shared by the forked workers
-from django.db import connections
-connections.close_all()
-preload_app = True
 """
-
-
-def start_server(port: int, workers: int, threads: int) -> subprocess.Popen:
-    env = dict(os.environ)
-    env.update({"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "bench-secret-key-" + "x" * 40,
-                "DJANGO_ALLOWED_HOSTS": HOST, "DJANGO_SECURE_SSL_REDIRECT": "0",
-                "DJANGO_SECURE_COOKIES": "0", "DJANGO_LOG_LEVEL": "WARNING",
-                "MDS_CHATBOT_RATE": "off"})
-    config = Path(tempfile.mkstemp(suffix="-gunicorn.py")[1])
-    config.write_text(GUNICORN_CONFIG)
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    server = subprocess.Popen(
-        [str(gunicorn), "maison.wsgi:application", "-c", str(config), "--bind",
-         f"{HOST}:{port}", "--workers", str(workers), "--worker-class", "gthread",
-         "--threads", str(threads), "--keep-alive", "30", "--log-level", "warning"],
-        cwd=ROOT, env=env)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection(HOST, port, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return server
-        except OSError:
-            time.sleep(0.3)
-    server.terminate()
-    raise SystemExit("gunicorn did not start")
 
 
 class Client(threading.local):
@@ -240,11 +216,28 @@ class Client(threading.local):
         return 0.0, 599, {}
 
 
-def bench_http(total: int, clients: int, workers: int, threads: int) -> dict:
-    port = free_port()
-    server = start_server(port, workers, threads)
+def bench_http(total: int, clients: int, workers: int, threads: int, warmup: int) -> dict:
+    env = server_env(MDS_CHATBOT_RATE=RATE)
+    with gunicorn_server(workers=workers, threads=threads, env=env, preload=PRELOAD) as server:
+        post_conversations(server.port, warmup, clients, seed=5, label="warm-up")
+        workers_cpu = server.workers_cpu_seconds()
+        backends_cpu = postgres_backends_cpu_seconds()
+        figures = post_conversations(server.port, total, clients, seed=11, label="http")
+        workers_cpu = server.workers_cpu_seconds() - workers_cpu
+        if backends_cpu is not None:
+            backends_cpu = postgres_backends_cpu_seconds() - backends_cpu
+    count = figures["messages"] or 1
+    return {**figures, "clients": clients, "gunicorn": f"{workers}x{threads}",
+            "workers_cpu_ms": workers_cpu / count * 1000,
+            "postgres_cpu_ms": backends_cpu / count * 1000 if backends_cpu is not None
+            else None}
+
+
+def post_conversations(port: int, total: int, clients: int, *, seed: int, label: str
+                       ) -> dict:
+    """`total` messages from `clients` threads, each running whole conversations."""
     local = Client()
-    rng = random.Random(11)
+    rng = random.Random(seed)
     scripts = [rng.choice(CONVERSATIONS) for _ in range(total // 3 + 1)]
     latencies: list[float] = []
     errors = 0
@@ -267,30 +260,27 @@ def bench_http(total: int, clients: int, workers: int, threads: int) -> dict:
                 errors += status != 200
                 progress.update()
 
-    try:
-        with tqdm(total=total, desc="http", unit="msg") as progress:
-            started = time.perf_counter()
-            with ThreadPoolExecutor(max_workers=clients) as pool:
-                list(pool.map(run, scripts))
-            elapsed = time.perf_counter() - started
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    with tqdm(total=total, desc=label, unit="msg") as progress:
+        started = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=clients) as pool:
+            list(pool.map(run, scripts))
+        elapsed = time.perf_counter() - started
     latencies.sort()
     return {"messages": len(latencies), "seconds": elapsed,
             "messages_per_s": len(latencies) / elapsed, "errors": errors,
             "p50_ms": statistics.median(latencies) * 1000,
-            "p99_ms": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000,
-            "clients": clients, "gunicorn": f"{workers}x{threads}"}
+            "p99_ms": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=3000, help="messages understood")
     parser.add_argument("--http", type=int, default=2000, help="messages posted over HTTP")
-    parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--warmup", type=int, default=200,
+                        help="messages posted before the measured ones")
+    parser.add_argument("--clients", type=int, default=8, help="client threads")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
     parser.add_argument("--skip-http", action="store_true")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
@@ -300,7 +290,8 @@ def main() -> None:
     memory = bench_memory()
     cpu = bench_cpu()
     if not args.skip_http:
-        http_figures = bench_http(args.http, args.clients, args.workers, args.threads)
+        http_figures = bench_http(args.http, args.clients, args.workers, args.threads,
+                                  args.warmup)
     understanding = bench_understanding(args.messages)  # last: it pins this process to a core
     print(f"understanding ({understanding['source']}, {understanding['messages']} messages, "
           f"one core): p50 {understanding['p50_ms']:.3f} ms, p99 {understanding['p99_ms']:.3f} "
@@ -308,15 +299,19 @@ def main() -> None:
     print(f"memory: engine {memory['engine_mb']:.1f} MB (tracemalloc), RSS growth "
           f"{memory['rss_growth_mb']:.1f} MB, build peak {memory['build_peak_mb']:.1f} MB  "
           "(target < 150 MB)")
-    print(f"server cost: {cpu['cpu_ms']:.1f} ms of CPU and {cpu['queries']:.1f} SQL statements "
-          f"(BEGIN/COMMIT included) per message, over {cpu['messages']} messages in "
-          "multi-turn conversations")
+    print(f"server cost: {cpu['cpu_ms']:.2f} ms of CPU and {cpu['queries']:.2f} SQL statements "
+          f"(+ BEGIN and COMMIT) per message, over {cpu['messages']} messages in multi-turn "
+          "conversations (Django in this process, production settings)")
     if not args.skip_http:
         h = http_figures
         print(f"http: {h['messages']} messages in {h['seconds']:.1f} s = "
               f"{h['messages_per_s']:.0f} messages/s, p50 {h['p50_ms']:.1f} ms, p99 "
               f"{h['p99_ms']:.1f} ms, errors {h['errors']} (clients {h['clients']}, gunicorn "
               f"{h['gunicorn']}; target >= 300/s)")
+        postgres = (f", PostgreSQL backends {h['postgres_cpu_ms']:.2f} ms"
+                    if h["postgres_cpu_ms"] is not None else "")
+        print(f"http CPU per message: gunicorn workers {h['workers_cpu_ms']:.2f} ms{postgres}; "
+              f"machine load {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":
