@@ -6,9 +6,6 @@ Agents and supervisors only. "Retraiter" pushes the stored input through the fun
 
 from __future__ import annotations
 
-import email
-import email.policy
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -42,9 +39,8 @@ def _agents_only(view):
 def summary(raw: RawInbound) -> dict:
     """Sender, subject and a short excerpt, read from the stored payload whatever the channel."""
     payload = raw.payload or {}
-    if raw.channel == Channel.EMAIL and payload.get("mime_b64"):
-        parsed = email.message_from_bytes(email_channel.mime_bytes(raw),
-                                          policy=email.policy.default)
+    if raw.channel == Channel.EMAIL and (payload.get("mime_b64") or payload.get("esp_event")):
+        parsed = email_channel.stored_message(raw)
         body = parsed.get_body(preferencelist=("plain", "html")) if parsed.is_multipart() \
             else parsed
         try:

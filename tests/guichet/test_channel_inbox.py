@@ -238,3 +238,39 @@ def test_an_input_another_filer_holds_is_skipped_not_filed_twice(inbox, referenc
     assert RawInbound.objects.get(pk=second.pk).state == RawInbound.State.PROCESSED
     assert raw_store.file_waiting(helpers=0) == 1
     assert inbound_sms().count() == 2
+
+
+# --- Email: what is stored ----------------------------------------------------------------------
+
+def test_postmark_email_is_kept_as_its_own_json_and_filed_from_it(client, inbox, wakes,
+                                                                   on_commit):
+    with on_commit(execute=True):
+        post_json(client, "/anymail/postmark/inbound/", postmark_inbound(), **basic_auth())
+    raw = RawInbound.objects.get()
+    assert "mime_b64" not in raw.payload
+    assert raw.payload["esp_event"]["FromFull"]["Email"] == "marie.dupont@example.fr"
+    assert raw.external_id == "<CAFx1@mail.example.fr>"
+    assert raw_store.file_waiting(helpers=0) == 1
+    message = Message.objects.get(channel=Channel.EMAIL, direction=Message.Direction.IN)
+    assert message.subject == "Bac non vidé" and "rue des Bains" in message.body
+    assert message.ticket.usager.contact_points.get().value == "marie.dupont@example.fr"
+
+
+def test_an_email_without_message_id_sent_twice_is_stored_once(client, inbox, wakes):
+    payload = postmark_inbound()
+    payload["Headers"] = [h for h in payload["Headers"] if h["Name"] != "Message-ID"]
+    for _ in range(2):
+        assert post_json(client, "/anymail/postmark/inbound/", payload,
+                         **basic_auth()).status_code == 200
+    assert RawInbound.objects.get().external_id.startswith("sha256:")
+
+
+def test_other_esps_emails_are_kept_as_mime(client, inbox, wakes):
+    from guichet.channels import email as email_channel
+    from tests.guichet.test_channel_email import mailgun_form
+
+    assert client.post("/anymail/mailgun/inbound/", mailgun_form(),
+                       **basic_auth()).status_code == 200
+    raw = RawInbound.objects.get()
+    assert "esp_event" not in raw.payload and raw.payload["mime_b64"]
+    assert email_channel.stored_message(raw).get("Subject")
