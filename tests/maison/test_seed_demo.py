@@ -430,3 +430,18 @@ def test_a_spooled_copy_writes_exactly_what_a_plain_loader_writes(reference_data
                    .values_list(*columns))
     assert written[:2] == written[2:]
     assert written[0][4] == body and written[1][6] == at and written[0][6] is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_load_outside_a_transaction_leaves_the_tables_vacuumed_and_analysed(reference_data):
+    if not is_postgres():
+        pytest.skip("VACUUM is PostgreSQL's")
+    before = _schema(["guichet_ticket"])
+    with fast_load(Ticket):
+        Ticket.objects.create(channel=Channel.EMAIL, subject="Chargé", created_at=timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_force_next_flush()")
+        cursor.execute("SELECT last_vacuum IS NOT NULL, last_analyze IS NOT NULL "
+                       "FROM pg_stat_user_tables WHERE relname = %s", [Ticket._meta.db_table])
+        assert cursor.fetchone() == (True, True)
+    assert _schema(["guichet_ticket"]) == before
