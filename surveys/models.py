@@ -81,8 +81,10 @@ class Survey(models.Model):
     ticket = models.OneToOneField("guichet.Ticket", on_delete=models.CASCADE, related_name="+",
                                   verbose_name=_("demande"))
     ticket_reference = models.CharField(_("référence"), max_length=32)
+    # Indexed by survey_usager_due_idx (usager first): every status change of a survey
+    # updates each of its indexes, so none is kept twice.
     usager = models.ForeignKey(Usager, on_delete=models.SET_NULL, null=True, blank=True,
-                               related_name="+", verbose_name=_("usager"))
+                               related_name="+", verbose_name=_("usager"), db_index=False)
     contact_point = models.ForeignKey(ContactPoint, on_delete=models.SET_NULL, null=True,
                                       blank=True, related_name="+")
     # Snapshot for statistics, as the ticket was when it was resolved.
@@ -112,7 +114,9 @@ class Survey(models.Model):
     answered_at = models.DateTimeField(_("répondue le"), null=True, blank=True)
     # The answer link is HMAC(key, id:nonce); only its SHA-256 is stored, for look-up.
     token_nonce = models.CharField(max_length=32, blank=True)
-    token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    # Unique by a constraint rather than unique=True: looked up by equality only, so no
+    # second (LIKE) index to maintain on PostgreSQL.
+    token_hash = models.CharField(max_length=64, null=True, blank=True)
     provider_id = models.CharField(max_length=255, blank=True)
     last_error = models.CharField(max_length=300, blank=True)
 
@@ -127,6 +131,7 @@ class Survey(models.Model):
             models.Index(fields=["status", "sent_at"], name="survey_status_sent_idx"),
         ]
         constraints = [
+            models.UniqueConstraint(fields=["token_hash"], name="survey_token_hash_unique"),
             models.CheckConstraint(
                 condition=~models.Q(status="skipped") | ~models.Q(skip_reason=""),
                 name="survey_skipped_has_reason"),
