@@ -80,3 +80,28 @@ def test_a_message_costs_a_bounded_number_of_statements(client, sophie):
     assert stored.turn_count == 4
     assert list(stored.turns.values_list("seq", "role")) == [
         (1, "usager"), (2, "sophie"), (3, "usager"), (4, "sophie")]
+
+
+def test_a_request_in_the_very_first_message_stores_the_new_conversation_first(sophie):
+    from django.utils import timezone
+
+    from chatbot import catalogue, services
+    from guichet.models import Ticket
+
+    now = timezone.now()
+    with transaction.atomic():
+        conversation = services._lock_or_start(None, "/signaler")
+        assert conversation._state.adding  # built, not stored yet
+        turn = Turn(conversation=conversation, seq=1, role=Turn.Role.USAGER,
+                    text="Mon bac n’a pas été collecté rue Gambetta à Deauville")
+        conversation.turn_count = 1
+        hooks = services.ConversationHooks(conversation, now, turn)
+        ticket = hooks.open_ticket(intent="collecte_oubli",
+                                   flow=catalogue.spec("collecte_oubli").ticket,
+                                   slots={"commune": "Deauville", "details": "bac jaune"},
+                                   photos=[])
+        services._store_conversation(conversation)
+    stored = Conversation.objects.get(pk=conversation.pk)
+    assert stored.page == "/signaler" and stored.tickets == [ticket["reference"]]
+    assert Ticket.objects.filter(reference=ticket["reference"]).exists()
+    assert stored.turns.get(seq=1).text.startswith("Mon bac")
