@@ -62,6 +62,7 @@ def seed(*, tickets: int = 0, progress=None) -> dict[str, int]:
 
     texts.forget()
     selectors.forget_territory()
+    selectors.forget_knowledge()
     return counts
 
 

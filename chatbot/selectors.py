@@ -324,6 +324,15 @@ def collected_at_the_door(commune_name: str, flux: str) -> bool:
                                              flux=flux).exists()
 
 
+def forget_knowledge() -> None:
+    """Drop the cached knowledge in this process (after an edit in the admin; others follow
+    within KNOWLEDGE_TTL)."""
+    for cached_read in (sorting_item, sorting_item_names, decheteries, drop_off_points,
+                        collection_zone, only_zone_of, collection_rounds, next_collections,
+                        collected_at_the_door):
+        cached_read.cache_clear()
+
+
 # --- Conversations ----------------------------------------------------------------------------
 
 def history(conversation: Conversation, after: int = 0) -> list[Turn]:

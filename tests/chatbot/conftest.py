@@ -21,6 +21,7 @@ def _forget():
 
     texts.forget()
     selectors.forget_territory()
+    selectors.forget_knowledge()
     selectors.forget_engine()
 
 

@@ -154,3 +154,17 @@ def test_knowledge_is_read_once_then_served_from_memory(sophie):
     memo.clear_all()  # what the TTL does within a minute in every process
     reply = Chat(now=NOW).say("adresse de la déchèterie de Touques")
     assert "1 rue Nouvelle" in reply.text
+
+
+def test_an_admin_edit_of_the_knowledge_shows_at_once_in_that_process(sophie, admin_user, rf):
+    from django.contrib import admin as django_admin
+
+    from chatbot import selectors
+
+    assert selectors.decheterie_named("Déchèterie de Touques").address != "2 rue Neuve"
+    touques = Decheterie.objects.get(name="Déchèterie de Touques")
+    touques.address = "2 rue Neuve"
+    request = rf.post("/admin/")
+    request.user = admin_user
+    django_admin.site._registry[Decheterie].save_model(request, touques, None, True)
+    assert selectors.decheterie_named("Déchèterie de Touques").address == "2 rue Neuve"
