@@ -23,6 +23,7 @@ from crm import services as crm_services
 from crm.models import Category, TimelineEntry, Usager
 from maison import calendar, events
 from maison.memo import ttl_cached
+from maison.models import Commune
 
 from .models import (
     DONE_STATUSES,
@@ -98,6 +99,12 @@ def compute_deadlines(*, nature: str, theme_id: int | None, received_at: datetim
         first_response_due_at=calendar.add_business_hours(received_at, first_hours),
         due_at=calendar.add_working_days(received_at, resolution_days),
     )
+
+
+@ttl_cached()
+def _commune(commune_id: int) -> Commune:
+    """A commune of the territory (reference data: read once a minute, not per ticket)."""
+    return Commune.objects.get(pk=commune_id)
 
 
 @ttl_cached()
@@ -177,7 +184,8 @@ def _create_ticket(
     ticket = Ticket.objects.create(
         id=number, reference=format_reference(year, number) if number else None,
         channel=channel, nature=nature, theme=theme, subtheme=subtheme,
-        commune=commune or (usager.commune if usager else None),
+        commune=commune or (_commune(usager.commune_id) if usager and usager.commune_id
+                            else None),
         street=street, address=address[:250], usager=usager,
         usager_category=usager.category if usager else Category.INCONNUE,
         subject=(subject or _("Demande sans objet")).strip()[:200],

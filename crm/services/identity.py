@@ -101,7 +101,7 @@ def identify_usager(
     parsed_phone = parse_phone(phone) if phone else None
     now = now or timezone.now()
 
-    usager = _find_by_contact(email, parsed_phone.e164 if parsed_phone else None)
+    usager, found = _find_by_contact(email, parsed_phone.e164 if parsed_phone else None)
     if usager is None:
         if not create or not (email or parsed_phone or first_name or last_name or organisation):
             return Identification(usager=None, created=False)
@@ -115,11 +115,14 @@ def identify_usager(
     _complete_missing_details(usager, first_name=first_name, last_name=last_name,
                               organisation=organisation, category=category, commune=commune,
                               address=address, street=street, now=now)
-    if email:
-        add_contact_point(usager=usager, kind=ContactPoint.Kind.EMAIL, value=email, now=now)
-    if parsed_phone:
-        add_contact_point(usager=usager, kind=ContactPoint.Kind.PHONE, value=parsed_phone.e164,
-                          is_mobile=parsed_phone.is_mobile, now=now)
+    for kind, value, is_mobile in ((ContactPoint.Kind.EMAIL, email, False),
+                                   (ContactPoint.Kind.PHONE, parsed_phone and parsed_phone.e164,
+                                    parsed_phone is not None and parsed_phone.is_mobile)):
+        if kind in found:  # held already (looked up just above): only its use is recorded
+            _touch_contact_point(found[kind], usager=usager, now=now)
+        elif value:
+            add_contact_point(usager=usager, kind=kind, value=value, is_mobile=is_mobile,
+                              now=now)
     return Identification(usager=usager, created=False)
 
 
@@ -144,12 +147,14 @@ def _attach_first_contact_points(usager: Usager, *, email: str | None,
     return tuple(points)
 
 
-def _find_by_contact(email: str | None, phone: str | None) -> Usager | None:
-    """The usager holding this email, else this phone number (one query for both)."""
+def _find_by_contact(email: str | None, phone: str | None
+                     ) -> tuple[Usager | None, dict[str, ContactPoint]]:
+    """The usager holding this email, else this phone number, and the contact points found
+    by kind (one query for both)."""
     wanted = [(kind, value) for kind, value in ((ContactPoint.Kind.EMAIL, email),
                                                 (ContactPoint.Kind.PHONE, phone)) if value]
     if not wanted:
-        return None
+        return None, {}
     match = Q()
     for kind, value in wanted:
         match |= Q(kind=kind, value=value)
@@ -157,8 +162,15 @@ def _find_by_contact(email: str | None, phone: str | None) -> Usager | None:
              ContactPoint.objects.select_related("usager").filter(match)[:2]}
     for kind, _value in wanted:
         if kind in found:
-            return _follow_merges(found[kind].usager)
-    return None
+            return _follow_merges(found[kind].usager), found
+    return None, found
+
+
+def _touch_contact_point(point: ContactPoint, *, usager: Usager, now: datetime) -> None:
+    """An existing point was used again: remember when, if it is this usager's own (a point
+    left on a merged-away usager stays as it is)."""
+    if point.usager_id == usager.pk:
+        ContactPoint.objects.filter(pk=point.pk).update(last_used_at=now)
 
 
 def _follow_merges(usager: Usager) -> Usager:
@@ -191,8 +203,7 @@ def add_contact_point(*, usager: Usager, kind: str, value: str, is_mobile: bool 
     now = now or timezone.now()
     existing = ContactPoint.objects.filter(kind=kind, value=value).first()
     if existing:
-        if existing.usager_id == usager.pk:
-            ContactPoint.objects.filter(pk=existing.pk).update(last_used_at=now)
+        _touch_contact_point(existing, usager=usager, now=now)
         return existing
     is_first = not ContactPoint.objects.filter(usager=usager, kind=kind).exists()
     try:

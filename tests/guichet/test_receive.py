@@ -339,3 +339,23 @@ def test_concurrent_first_messages_from_one_new_address_are_both_kept(monkeypatc
     assert results["first"].created_ticket and results["second"].created_ticket
     assert Message.objects.filter(direction=Message.Direction.IN).count() == 2
     assert ContactPoint.objects.filter(value="marie@example.fr").count() == 1
+
+
+def test_a_known_resident_s_new_request_reads_neither_their_contact_point_twice_nor_their_commune(
+        settings):
+    from crm.models import ContactPoint
+
+    deauville = Commune.objects.get(name="Deauville")
+    first = receive(commune=deauville, phone="06 12 34 56 78")
+    receive(phone="+33612345678", force_new_ticket=True)  # the commune is read once a minute
+    reception, statements = _new_resident_writes(settings, subject="Autre sujet",
+                                                 body="Nouvelle question",
+                                                 phone="+33612345678", force_new_ticket=True)
+    assert reception.usager == first.usager and reception.created_ticket
+    assert reception.ticket.commune == deauville
+    assert not any('"maison_commune"' in sql for sql in statements)
+    by_value = [sql for sql in statements if '"crm_contactpoint"."value" =' in sql]
+    assert len(by_value) == 1, by_value  # the identification's own look-up
+    points = ContactPoint.objects.filter(usager=first.usager)
+    assert points.count() == 2
+    assert all(point.last_used_at >= reception.message.created_at for point in points)
