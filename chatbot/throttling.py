@@ -18,6 +18,8 @@ from django.conf import settings
 from django.core.cache import cache
 from rest_framework.throttling import ScopedRateThrottle
 
+from maison.http import client_address
+
 POLL_RATE = "120/min"
 OFF = ("", "off", "none", "0")
 KEY_PREFIX = "mds:chatbot:rate"
@@ -29,17 +31,6 @@ return {count, redis.call('TTL', KEYS[1])}
 """
 _scripts: dict[str, object] = {}
 _scripts_lock = threading.Lock()
-
-
-def client_address(request) -> str:
-    """REMOTE_ADDR, or the address our own trusted proxies saw (X-Forwarded-For)."""
-    trusted = settings.MDS_TRUSTED_PROXY_COUNT
-    if trusted:
-        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-                if hop.strip()]
-        if len(hops) >= trusted:
-            return hops[-trusted]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
 def _redis_url() -> str | None:

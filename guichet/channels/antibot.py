@@ -14,6 +14,8 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 
+from maison.http import client_address
+
 STAMP_SALT = "guichet.public-form.stamp"
 HONEYPOT_FIELD = "site_web"
 STAMP_FIELD = "horodatage"
@@ -41,17 +43,6 @@ def stamp_problem(value: str, *, now: float | None = None) -> str | None:
 
 def honeypot_filled(data) -> bool:
     return bool((data.get(HONEYPOT_FIELD) or "").strip())
-
-
-def client_address(request) -> str:
-    """REMOTE_ADDR, or the address our own trusted proxies saw (X-Forwarded-For)."""
-    trusted = settings.MDS_TRUSTED_PROXY_COUNT
-    if trusted:
-        hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-                if hop.strip()]
-        if len(hops) >= trusted:
-            return hops[-trusted]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
 def _key(scope: str, request) -> str:
