@@ -31,43 +31,43 @@ import http.client
 import json
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlencode
 
 from tqdm import tqdm
 
-ROOT = Path(__file__).resolve().parent.parent
-HOST = "127.0.0.1"
+if __package__ in (None, ""):
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench._common import (  # noqa: E402
+    HOST,
+    ROOT,
+    Server,
+    gunicorn_server,
+    process_cpu_seconds,
+    server_env,
+)
+
 PUBLIC = "https://bench.coeurcotefleurie.example"
 WEBHOOK_SECRET = "bench:webhook-secret"
 TWILIO_TOKEN = "bench-twilio-auth-token"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-def server_env() -> dict:
-    env = dict(os.environ)
-    env.update({
-        "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "bench-secret-key-" + "x" * 40,
-        "DJANGO_ALLOWED_HOSTS": HOST, "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "DJANGO_SECURE_COOKIES": "0", "DJANGO_LOG_LEVEL": "WARNING",
-        "MDS_PUBLIC_BASE_URL": PUBLIC, "ANYMAIL_WEBHOOK_SECRET": WEBHOOK_SECRET,
-        "TWILIO_AUTH_TOKEN": TWILIO_TOKEN, "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
-        "MDS_ACK_ENABLED": "1", "MDS_ACK_MAX_PER_DAY": "1000000", "MDS_INBOUND_ASYNC": "1",
-        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
-    })
-    return env
+def webhook_env() -> dict:
+    """Production settings with the vendors' secrets the requests are signed with."""
+    return server_env(
+        MDS_PUBLIC_BASE_URL=PUBLIC, ANYMAIL_WEBHOOK_SECRET=WEBHOOK_SECRET,
+        TWILIO_AUTH_TOKEN=TWILIO_TOKEN, TWILIO_ACCOUNT_SID="AC" + "0" * 32,
+        MDS_ACK_ENABLED="1", MDS_ACK_MAX_PER_DAY="1000000", MDS_INBOUND_ASYNC="1",
+        DJANGO_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend")
 
 
 def start_worker(env: dict, nice: int) -> subprocess.Popen:
@@ -84,11 +84,7 @@ def start_worker(env: dict, nice: int) -> subprocess.Popen:
 
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time a process used so far (0 when it is gone)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return process_cpu_seconds(pid) or 0.0
 
 
 def with_children(pid: int) -> list[int]:
@@ -159,26 +155,6 @@ def prepare_database(env: dict) -> None:
     subprocess.run([python, "manage.py", "shell", "-c", code], cwd=ROOT, env=env, check=True)
 
 
-def start_server(env: dict, port: int, workers: int, threads: int) -> subprocess.Popen:
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    server = subprocess.Popen(
-        [str(gunicorn), "maison.wsgi:application", "--bind", f"{HOST}:{port}",
-         "--workers", str(workers), "--worker-class", "gthread", "--threads", str(threads),
-         "--keep-alive", "30", "--log-level", "warning"],
-        cwd=ROOT, env=env)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection(HOST, port, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return server
-        except OSError:
-            time.sleep(0.2)
-    server.terminate()
-    raise SystemExit("gunicorn did not start")
-
-
 def email_request(run: str, number: int) -> tuple[str, bytes, dict]:
     sender = f"bench{number % 400}.{run}@example.fr"  # some senders write several times
     payload = {
@@ -246,6 +222,44 @@ def count_duplicates(run: str) -> tuple[int, int]:
     return rows.count(), rows.values("channel", "external_id").distinct().count()
 
 
+@dataclass
+class Burst:
+    """What the door did while every request was fired."""
+
+    started: float
+    seconds: float
+    latencies: list[float]
+    errors: int
+    cpu: dict[str, float]
+    load: float
+    waiting: int  # inputs not yet filed when the last answer came
+    drain_priority: str
+
+
+def fire_burst(server: Server, worker: subprocess.Popen, requests: list, run: str,
+               clients: int) -> Burst:
+    local, latencies, errors = Client(), [], 0
+    fire_one = partial(fire, local, server.port)
+    # Warm-up (not counted): every worker imports the app and opens its connections.
+    warm = [email_request(f"w{run}", n) for n in range(12)] + \
+        [sms_request(f"a{run}", n) for n in range(12)]
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        list(pool.map(fire_one, warm))
+    before = cpu_snapshot(server.process, worker)
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=clients) as pool, \
+            tqdm(total=len(requests), unit="req", desc="webhooks", mininterval=1) as progress:
+        for latency, status in pool.map(fire_one, requests):
+            latencies.append(latency)
+            errors += status >= 300
+            progress.update()
+    seconds = time.perf_counter() - started
+    cpu = cpu_used(before, cpu_snapshot(server.process, worker))
+    return Burst(started=started, seconds=seconds, latencies=latencies, errors=errors, cpu=cpu,
+                 load=os.getloadavg()[0], waiting=raw_waiting(run),
+                 drain_priority=restore_priority(worker))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=600,
@@ -258,12 +272,13 @@ def main() -> None:
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         raise SystemExit("Set DATABASE_URL to a PostgreSQL database (the benchmark's target).")
+    if not os.environ.get("REDIS_URL"):
+        raise SystemExit("Set REDIS_URL: the worker that files the webhooks uses Redis.")
 
-    env = server_env()
+    env = webhook_env()
     prepare_database(env)
     os.environ.update(env)  # this process reads the results through the ORM
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "maison.settings")
-    sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
@@ -272,57 +287,38 @@ def main() -> None:
     requests += [sms_request(run, n) for n in range(args.messages)]
     requests = requests * 2  # every webhook delivered twice, as providers retry
     random.Random(7).shuffle(requests)
-    if not os.environ.get("REDIS_URL"):
-        raise SystemExit("Set REDIS_URL: the worker that files the webhooks uses Redis.")
-    port = free_port()
     worker = start_worker(env, args.worker_nice)
-    server = start_server(env, port, args.workers, args.threads)
-    local = Client()
-    latencies, errors = [], 0
     try:
-        # Warm-up (not counted): every worker imports the app and opens its connections.
-        warm = [email_request(f"w{run}", n) for n in range(12)] + \
-            [sms_request(f"a{run}", n) for n in range(12)]
-        with ThreadPoolExecutor(max_workers=args.clients) as pool:
-            list(pool.map(lambda r: fire(local, port, r), warm))
-        before = cpu_snapshot(server, worker)
-        started = time.perf_counter()
-        with ThreadPoolExecutor(max_workers=args.clients) as pool, \
-                tqdm(total=len(requests), unit="req", desc="webhooks", mininterval=1) as progress:
-            for latency, status in pool.map(lambda r: fire(local, port, r), requests):
-                latencies.append(latency)
-                errors += status >= 300
-                progress.update()
-        elapsed = time.perf_counter() - started
-        cpu = cpu_used(before, cpu_snapshot(server, worker))
-        load = os.getloadavg()
-        waiting_after_burst = raw_waiting(run)
-        drain_priority = restore_priority(worker)
-        server.terminate()
-        server.wait(timeout=30)
-        while raw_waiting(run):  # the worker files what the door accepted
+        with gunicorn_server(workers=args.workers, threads=args.threads, env=env) as server:
+            burst = fire_burst(server, worker, requests, run, args.clients)
+        # The door is closed: the worker files what it accepted.
+        while raw_waiting(run):
             time.sleep(0.5)
-        filed = time.perf_counter() - started
+        filed = time.perf_counter() - burst.started
     finally:
-        server.terminate()
         worker.terminate()
         worker.wait(timeout=60)
+    report(burst, filed, run, len(requests), args)
+
+
+def report(burst: Burst, filed: float, run: str, sent: int, args) -> None:
     stored, unique = count_duplicates(run)
-    latencies.sort()
+    latencies = sorted(burst.latencies)
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))]
-    print(f"requests: {len(requests)} ({args.messages} emails + {args.messages} SMS, each twice),"
+    print(f"requests: {sent} ({args.messages} emails + {args.messages} SMS, each twice),"
           f" clients: {args.clients}, gunicorn: {args.workers}x{args.threads}")
-    print(f"sustained: {len(requests) / elapsed:.0f} webhooks/s over {elapsed:.1f} s")
+    print(f"sustained: {sent / burst.seconds:.0f} webhooks/s over {burst.seconds:.1f} s")
     print(f"latency: p50 {statistics.median(latencies) * 1000:.1f} ms, "
           f"p99 {p99 * 1000:.1f} ms, max {latencies[-1] * 1000:.1f} ms")
-    print(f"errors: {errors}")
+    print(f"errors: {burst.errors}")
     print("CPU per webhook during the burst: " + ", ".join(
-        f"{group} {seconds / len(requests) * 1000:.2f} ms" for group, seconds in cpu.items())
-        + f" (worker nice {args.worker_nice}); load average {load[0]:.1f}")
+        f"{group} {seconds / sent * 1000:.2f} ms" for group, seconds in burst.cpu.items())
+        + f" (worker nice {args.worker_nice}); load average {burst.load:.1f}")
     print(f"filed by the worker: all {2 * args.messages} messages {filed:.1f} s after the first "
           f"request ({2 * args.messages / filed:.0f} messages/s end to end); "
-          f"{waiting_after_burst} were still waiting when the burst ended, filed "
-          f"{filed - elapsed:.1f} s later (worker at {drain_priority} after the burst)")
+          f"{burst.waiting} were still waiting when the burst ended, filed "
+          f"{filed - burst.seconds:.1f} s later (worker at {burst.drain_priority} after the "
+          f"burst)")
     print(f"messages stored: {stored} for {unique} unique ids "
           f"(expected {2 * args.messages}); duplicates: {stored - unique}")
 
