@@ -51,3 +51,11 @@ def test_dockerfile_copies_every_local_app():
     local_apps = [app for app in settings.INSTALLED_APPS if (ROOT / app).is_dir()]
     for app in local_apps:
         assert f"COPY {app} ./{app}" in dockerfile, app
+
+
+def test_the_web_comes_first_when_the_cpu_is_short():
+    """Webhooks and chats are answered before stored inputs are filed (the inbox absorbs a
+    burst): the worker runs with a smaller CPU share than the web server (Docker's default is
+    1024)."""
+    services = compose()["services"]
+    assert services["worker"]["cpu_shares"] < services["web"].get("cpu_shares", 1024)
