@@ -128,13 +128,26 @@ def sanitize_html(html: str) -> str:
 OFFLINE_INBOUND_VIEWS = {"postmark": "anymail.webhooks.postmark.PostmarkInboundWebhookView"}
 
 
-def external_id_of(message, content: str | dict) -> str:
-    """The Message-ID, or a digest of the content when a sender left it out (still idempotent)."""
+def external_id_of(message) -> str:
+    """The Message-ID, or a digest of what the sender wrote when they left it out.
+
+    The digest covers the message as the sender wrote it (addresses, subject, date, bodies,
+    attachments), not its serialisation: an ESP that posts parsed fields has Anymail rebuild
+    the MIME with new random boundaries on every delivery, and a retry must still be seen as
+    one message."""
     message_id = (message.get("Message-ID") or "").strip().replace("\x00", "")
     if message_id:
         return message_id[:255]
-    text = content if isinstance(content, str) else json.dumps(content, sort_keys=True)
-    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return "sha256:" + hashlib.sha256(_written_content(message).encode("utf-8")).hexdigest()
+
+
+def _written_content(message) -> str:
+    fields = [str(message.get(name, "")) for name in ("From", "To", "Cc", "Subject", "Date")]
+    fields += [message.text or "", message.html or ""]
+    for attachment in message.attachments:
+        content = attachment.get_content_bytes() or b""
+        fields.append(f"{attachment.get_filename()}:{hashlib.sha256(content).hexdigest()}")
+    return json.dumps(fields, ensure_ascii=False)
 
 
 def _mime_of(message) -> str:
@@ -187,7 +200,7 @@ def handle_inbound(sender, event, esp_name, **kwargs) -> None:
                "envelope_sender": getattr(message, "envelope_sender", None),
                "stripped_text": getattr(message, "stripped_text", None),
                "spam_detected": getattr(message, "spam_detected", None)}
-    external_id = external_id_of(message, next(iter(content.values())))
+    external_id = external_id_of(message)
     raw = raw_store.store_once(channel=Channel.EMAIL, external_id=external_id, payload=payload)
     if raw is None:
         return  # a retried delivery: stored once

@@ -3,6 +3,7 @@ that share a backlog without ever filing one input twice."""
 
 from __future__ import annotations
 
+import json
 import threading
 from datetime import timedelta
 
@@ -263,6 +264,25 @@ def test_an_email_without_message_id_sent_twice_is_stored_once(client, inbox, wa
         assert post_json(client, "/anymail/postmark/inbound/", payload,
                          **basic_auth()).status_code == 200
     assert RawInbound.objects.get().external_id.startswith("sha256:")
+
+
+def test_a_mime_email_without_message_id_sent_twice_is_stored_once(client, inbox, wakes):
+    """Mailgun posts parsed fields: Anymail rebuilds the MIME (new random boundaries) on each
+    delivery, so the digest must cover what the sender wrote, not the bytes."""
+    from tests.guichet.test_channel_email import mailgun_form
+
+    headers = [["From", "Jean Martin <jean.martin@example.fr>"],
+               ["Subject", "Fuite d'eau devant chez moi"],
+               ["Date", "Mon, 23 Nov 2026 10:00:00 +0100"]]
+    for _ in range(2):
+        form = mailgun_form(**{"message-headers": json.dumps(headers)})
+        assert client.post("/anymail/mailgun/inbound/", form, **basic_auth()).status_code == 200
+    raw = RawInbound.objects.get()
+    assert raw.external_id.startswith("sha256:")
+    other = mailgun_form(**{"message-headers": json.dumps(headers),
+                            "body-plain": "Une autre fuite, rue du Port.\n"})
+    assert client.post("/anymail/mailgun/inbound/", other, **basic_auth()).status_code == 200
+    assert RawInbound.objects.count() == 2  # a different message is not taken for a retry
 
 
 def test_other_esps_emails_are_kept_as_mime(client, inbox, wakes):
