@@ -288,25 +288,33 @@ def _first_delivery_paused(monkeypatch):
     return paused, release
 
 
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_deliveries_of_one_message_store_it_once(monkeypatch):
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        pytest.skip("concurrent transactions need PostgreSQL")
+def _race(monkeypatch, first_call, second_call) -> dict:
+    """Run two deliveries side by side: the first pauses after its writes until the second
+    waits on one of its locks, then both finish. Returns each one's Reception."""
     paused, release = _first_delivery_paused(monkeypatch)
     results = {}
-    first = _in_thread(lambda: receive(external_id="<same@example.fr>"), results, "first")
+    first = _in_thread(first_call, results, "first")
     assert paused.wait(20)
-    second = _in_thread(lambda: receive(external_id="<same@example.fr>"), results, "second")
+    second = _in_thread(second_call, results, "second")
     try:
         _wait_for_a_lock_wait()
     finally:
         release.set()
         first.join(20)
         second.join(20)
-    assert not isinstance(results["first"], Exception), results["first"]
-    assert not isinstance(results["second"], Exception), results["second"]
+    for name in ("first", "second"):
+        assert not isinstance(results[name], Exception), results[name]
+    return results
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_deliveries_of_one_message_store_it_once(monkeypatch):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent transactions need PostgreSQL")
+    results = _race(monkeypatch, lambda: receive(external_id="<same@example.fr>"),
+                    lambda: receive(external_id="<same@example.fr>"))
     assert results["first"].created_ticket and results["second"].duplicate
     assert results["second"].message == results["first"].message
     assert Message.objects.filter(direction=Message.Direction.IN).count() == 1
@@ -322,20 +330,9 @@ def test_concurrent_first_messages_from_one_new_address_are_both_kept(monkeypatc
 
     if connection.vendor != "postgresql":
         pytest.skip("concurrent transactions need PostgreSQL")
-    paused, release = _first_delivery_paused(monkeypatch)
-    results = {}
-    first = _in_thread(lambda: receive(external_id="<one@example.fr>"), results, "first")
-    assert paused.wait(20)
-    second = _in_thread(lambda: receive(external_id="<two@example.fr>", subject="Autre",
-                                        body="Autre question"), results, "second")
-    try:
-        _wait_for_a_lock_wait()
-    finally:
-        release.set()
-        first.join(20)
-        second.join(20)
-    assert not isinstance(results["first"], Exception), results["first"]
-    assert not isinstance(results["second"], Exception), results["second"]
+    results = _race(monkeypatch, lambda: receive(external_id="<one@example.fr>"),
+                    lambda: receive(external_id="<two@example.fr>", subject="Autre",
+                                    body="Autre question"))
     assert results["first"].created_ticket and results["second"].created_ticket
     assert Message.objects.filter(direction=Message.Direction.IN).count() == 2
     assert ContactPoint.objects.filter(value="marie@example.fr").count() == 1
