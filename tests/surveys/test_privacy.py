@@ -2,27 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 
 from crm import registry
 from crm.models import Usager
 from crm.services import rgpd
-from surveys import dispatch, planning, privacy, services
+from surveys import privacy, services
 from surveys.models import Answer, FollowUp, Survey
 
 pytestmark = pytest.mark.usefixtures("reference_data")
 
 
 @pytest.fixture
-def answered(make_ticket):
-    now = timezone.now()
-    ticket = make_ticket(resolved_at=now - timedelta(minutes=1))
-    planning.plan_surveys(now=now)
-    dispatch.dispatch_due(now=now + timedelta(hours=2), respect_window=False)
-    survey = Survey.objects.get(ticket=ticket)
+def answered(sent_survey):
+    survey, _token = sent_survey()
     services.submit_answer(survey=survey, rating=2, resolution="later",
                            comment="Mme Durand, 12 rue des Lilas : toujours pas de bac.")
     return survey
