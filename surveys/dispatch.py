@@ -34,7 +34,7 @@ from crm.models import ContactPoint
 from guichet import survey_selectors
 from maison import sms
 
-from . import audience, messages, rendering, window
+from . import audience, messages, window
 from .models import Survey, SurveyChannel, SurveyTemplate
 
 logger = logging.getLogger(__name__)
@@ -138,11 +138,10 @@ def send_claimed(ids: list[int], *, now: datetime | None = None) -> DispatchResu
 
 class Outbound:
     """What a batch sends through, each opened once when first needed and reused: the mail
-    connection (one HTTP session to the ESP), the SMS backend (one Twilio client), the renderer.
+    connection (one HTTP session to the ESP) and the SMS backend (one Twilio client).
     """
 
     def __init__(self):
-        self.renderer = rendering.EmailRenderer()
         self._mail_connection = None
         self._sms_backend = None
 
@@ -282,8 +281,7 @@ def send_survey_message(survey: Survey, template: SurveyTemplate, *, reminder: b
                                body=messages.sms_body(survey, reminder=reminder))
         return outcome.provider_id
     email = messages.build_email(survey, template, reminder=reminder,
-                                 connection=outbound.mail_connection if outbound else None,
-                                 renderer=outbound.renderer if outbound else None)
+                                 connection=outbound.mail_connection if outbound else None)
     email.send()
     status = getattr(email, "anymail_status", None)
     return str(getattr(status, "message_id", None) or email.extra_headers["Message-ID"])

@@ -7,13 +7,13 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from . import tokens
 from .models import Survey, SurveyTemplate
-from .rendering import EmailRenderer, render_in_full
 
 RATING_LABELS = {
     1: gettext_lazy("Très insatisfait"),
@@ -83,10 +83,9 @@ def message_id(survey: Survey, *, reminder: bool = False) -> str:
 
 
 def build_email(survey: Survey, template: SurveyTemplate, *, reminder: bool = False,
-                connection=None, renderer: EmailRenderer | None = None) -> EmailMultiAlternatives:
-    """The survey email; pass one `renderer` to all the emails of a batch (see rendering)."""
+                connection=None) -> EmailMultiAlternatives:
+    """The survey email; pass one `connection` to all the emails of a batch."""
     links = links_for(survey)
-    render = renderer.render if renderer else render_in_full
     context = {"survey": survey, "template": template, "links": links, "reminder": reminder,
                "theme": survey.theme.label if survey.theme_id else ""}
     subject = (_("Rappel : votre avis sur votre demande %(reference)s") if reminder
@@ -94,7 +93,7 @@ def build_email(survey: Survey, template: SurveyTemplate, *, reminder: bool = Fa
         "reference": survey.ticket_reference}
     email = EmailMultiAlternatives(
         subject=subject,
-        body=render("emails/surveys/survey.txt", **context),
+        body=render_to_string("emails/surveys/survey.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[survey.contact_point.value],
         reply_to=[settings.MDS_REPLY_TO_EMAIL],
@@ -108,7 +107,7 @@ def build_email(survey: Survey, template: SurveyTemplate, *, reminder: bool = Fa
             "X-MDS-Survey": str(survey.pk),
         },
     )
-    email.attach_alternative(render("emails/surveys/survey.html", **context),
+    email.attach_alternative(render_to_string("emails/surveys/survey.html", context),
                              "text/html")
     # Anymail passes these to the ESP: its events (delivered, bounced) come back with them.
     email.metadata = {"survey_id": str(survey.pk), "reference": survey.ticket_reference}
