@@ -94,33 +94,9 @@ def chatbot(period: Period, scope: Scope) -> ChatbotPanel | None:
     return ChatbotPanel(figures=figures, commune_filtered=bool(scope.commune_id))
 
 
-@dataclass(frozen=True)
-class SurveyFigures:
-    """Satisfaction figures read from the surveys' rollups (same meaning as
-    surveys.indicators.SatisfactionFigures, which counts them directly)."""
-
-    sent: int
-    answered: int
-    rated: int
-    satisfied: int
-    resolution_answers: int
-    first_contact: int
-    verbatims: list
-
-    @property
-    def csat(self) -> float | None:
-        return self.satisfied / self.rated if self.rated else None
-
-    @property
-    def first_contact_resolution(self) -> float | None:
-        return self.first_contact / self.resolution_answers if self.resolution_answers else None
-
-    @property
-    def answer_rate(self) -> float | None:
-        return self.answered / self.sent if self.sent else None
-
-
-def survey_figures(period: Period, scope: Scope, module) -> SurveyFigures:
+def survey_figures(period: Period, scope: Scope, module):
+    """surveys.indicators.SatisfactionFigures (same meaning, same ratios), summed from the
+    cockpit's rollups instead of counted from the surveys."""
     from .figures import cell_q
     from .models import SURVEY_MEASURES, SurveyRollup
 
@@ -129,8 +105,8 @@ def survey_figures(period: Period, scope: Scope, module) -> SurveyFigures:
     verbatims = module.latest_verbatims(start=period.start, end=period.end,
                                         commune_id=scope.commune_id, theme_id=scope.theme_id,
                                         channel=scope.channel)
-    return SurveyFigures(**{name: sums[name] or 0 for name in SURVEY_MEASURES},
-                         verbatims=verbatims)
+    return module.SatisfactionFigures(**{name: sums[name] or 0 for name in SURVEY_MEASURES},
+                                      verbatims=verbatims)
 
 
 def surveys(period: Period, scope: Scope) -> SurveysPanel | None:
